@@ -1,0 +1,10 @@
+"""SQLModel tables, one module per area. Importing this package registers every table."""
+from sqlmodel import SQLModel
+
+from models.audit import AuditEvent
+from models.people import Client, Person, RoleGrant, SetupCode
+from models.tenancy import Service
+
+metadata = SQLModel.metadata
+
+__all__ = ["AuditEvent", "Client", "Person", "RoleGrant", "Service", "SetupCode", "metadata"]

@@ -1,0 +1,49 @@
+"""Health Trainer PWA: the Flask application factory."""
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from pwa import config, db, errors, rendering, security, templating
+from pwa.extensions import csrf, htmx, login_manager
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then environment, then test_config."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    config.configure(app, test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a load balancer: trust its X-Forwarded-* headers for scheme and client address.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    htmx.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    rendering.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from pwa import account, admin, auth, clients, home, shell
+
+    for blueprint_module in (auth, account, home, clients, admin, shell):
+        app.register_blueprint(blueprint_module.bp)
+
+    from pwa import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,106 @@
+"""Command-line tasks: flask --app pwa <command>."""
+import getpass
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from sqlmodel import select
+
+from models import Person, RoleGrant, Service
+from pwa import accounts, db
+from pwa.roles import Role
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(database_url: str) -> Config:
+    """Alembic settings for this project, pointed at the given database."""
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade_database(database_url: str) -> None:
+    command.upgrade(alembic_config(database_url), "head")
+
+
+@click.command("upgrade-db")
+def upgrade_db_command():
+    """Create or upgrade the database tables to the latest version."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    click.echo("The database is up to date.")
+
+
+@click.command("create-service")
+@click.option("--slug", required=True, help="Short name for addresses and commands, like north-town.")
+@click.option("--name", required=True, help="The service's full name.")
+@click.option("--area", default="", help="The area it covers.")
+@click.option("--target", "yearly_target", type=click.IntRange(0, 100000), default=0, help="Clients to register each year.")
+def create_service_command(slug: str, name: str, area: str, yearly_target: int):
+    """Add a Health Trainer service."""
+    from pwa.admin.forms import SLUG_RULE
+
+    if not SLUG_RULE.regex.match(slug):
+        raise click.BadParameter(SLUG_RULE.message, param_hint="--slug")
+    session = db.session()
+    if session.exec(select(Service).where(Service.slug == slug)).first():
+        raise click.ClickException(f"A service called {slug!r} already exists.")
+    session.add(Service(slug=slug, name=name.strip(), area=area.strip(), yearly_client_target=yearly_target))
+    session.commit()
+    click.echo(f"Created service {slug}.")
+
+
+@click.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="The person's name.")
+@click.option("--email", default=None)
+@click.option("--service", "service_slug", default=None, help="Make them admin of one service only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def create_admin_command(username: str, display_name: str, email: str | None, service_slug: str | None, password_stdin: bool):
+    """Add an admin account (for every service, or one with --service)."""
+    from pwa.admin.forms import USERNAME_RULE
+
+    username = username.strip().lower()
+    if not USERNAME_RULE.regex.match(username):
+        raise click.BadParameter(USERNAME_RULE.message, param_hint="--username")
+    session = db.session()
+    service = None
+    if service_slug:
+        service = session.exec(select(Service).where(Service.slug == service_slug)).first()
+        if service is None:
+            raise click.ClickException(f"There is no service called {service_slug!r}.")
+    if accounts.find_person_by_login(session, username) or (email and accounts.find_person_by_login(session, email)):
+        raise click.ClickException("Someone already has this username or email.")
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Type it again: ") != password:
+            raise click.ClickException("The two passwords are not the same.")
+    problems = accounts.password_problems(password, username=username, email=email)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    person = Person(username=username, email=email.lower() if email else None, display_name=display_name, session_token="")
+    accounts.set_password(person, password)
+    session.add(person)
+    session.flush()
+    session.add(RoleGrant(person_id=person.id, service_id=service.id if service else None, role=Role.ADMIN.value))
+    session.commit()
+    click.echo(f"Created admin {username}.")
+
+
+@click.command("demo")
+def demo_command():
+    """Load the fictional demo service with one login per role (safe to run twice)."""
+    from pwa.demo import load_demo
+
+    created = load_demo(db.session())
+    click.echo("Loaded the demo service." if created else "The demo service is already loaded.")
+
+
+def init_app(app: Flask) -> None:
+    for cmd in (upgrade_db_command, create_service_command, create_admin_command, demo_command):
+        app.cli.add_command(cmd)

@@ -1,0 +1,69 @@
+"""A home page for each role. Later features fill these in."""
+from flask import Blueprint, redirect, url_for
+from sqlalchemy import func
+from sqlmodel import select
+
+from models import Client, Person, RoleGrant
+from pwa import db
+from pwa.identity import current_actor
+from pwa.policy import own_client_record, public, requires, visible_clients
+from pwa.rendering import render
+from pwa.roles import STAFF_ROLES, Role
+from pwa.templating import ROLE_HOMES
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@public
+def index():
+    """Send each person to the home page of the role they are acting in."""
+    actor = current_actor()
+    if actor is None:
+        return redirect(url_for("auth.login"))
+    if actor.role is None:
+        return redirect(url_for("account.show"))
+    return redirect(url_for(ROLE_HOMES[actor.role][0]))
+
+
+@bp.get("/today")
+@requires("home.today")
+def today():
+    actor = current_actor()
+    record = own_client_record(actor)
+    trainer = db.session().get(Person, record.trainer_id) if record and record.trainer_id else None
+    return render("home/today.html", trainer=trainer)
+
+
+@bp.get("/activities")
+@requires("home.activities")
+def activities():
+    return render("home/activities.html")
+
+
+@bp.get("/caseload")
+@requires("home.caseload")
+def caseload():
+    actor = current_actor()
+    clients = db.session().exec(visible_clients(actor).order_by(Client.full_name)).all()
+    return render("home/caseload.html", clients=clients)
+
+
+@bp.get("/overview")
+@requires("home.overview")
+def overview():
+    actor = current_actor()
+    session = db.session()
+    client_count = session.exec(select(func.count()).select_from(visible_clients(actor).subquery())).one()
+    staff = session.exec(
+        select(RoleGrant.role, func.count(), func.coalesce(func.sum(RoleGrant.wte), 0.0))
+        .where(RoleGrant.service_id == actor.service_id, RoleGrant.role.in_([role.value for role in STAFF_ROLES]))
+        .group_by(RoleGrant.role)
+    ).all()
+    staff_by_role = {role: (count, float(wte)) for role, count, wte in staff}
+    order = [Role.TRAINER, Role.TRAINEE, Role.CHAMPION, Role.MANAGER]
+    return render(
+        "home/overview.html",
+        client_count=client_count,
+        staff_rows=[(role, *staff_by_role.get(role.value, (0, 0.0))) for role in order],
+    )

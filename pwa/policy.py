@@ -1,0 +1,191 @@
+"""Who may see or do what (DOMAIN.md section 8). Every view asks here; nowhere else decides.
+
+Views declare what they need with @requires("permission") or mark themselves @public.
+Records are then fetched through the loaders below, which refuse records of another
+service (404: we do not even say they exist) or outside the actor's reach (403).
+"""
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import false
+from sqlmodel import select
+
+from models import AuditEvent, Client, Person, RoleGrant, Service
+from pwa import db
+from pwa.extensions import login_manager
+from pwa.identity import Actor, current_actor
+from pwa.roles import CASELOAD_ROLES, Role
+
+
+def _site_admin(actor: Actor) -> bool:
+    return actor.is_site_admin
+
+
+def _has_role(*roles: Role) -> Callable[[Actor], bool]:
+    return lambda actor: actor.role in roles
+
+
+# Permission name -> rule on the actor's active role. Object-level checks follow below.
+PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
+    "account": lambda actor: True,
+    "home.today": _has_role(Role.CLIENT),
+    "home.activities": _has_role(Role.CHAMPION),
+    "home.caseload": _has_role(*CASELOAD_ROLES),
+    "home.overview": _has_role(Role.MANAGER),
+    "client.view": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
+    "client.issue_code": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
+    "admin.people": _has_role(Role.ADMIN),
+    "admin.services": _site_admin,
+}
+
+
+def can(actor: Actor | None, permission: str) -> bool:
+    """True when the actor's active role grants the permission."""
+    if actor is None or actor.grant is None:
+        return permission == "account" and actor is not None
+    return PERMISSIONS[permission](actor)
+
+
+def public(view):
+    """Mark a view as open to everyone, logged in or not."""
+    view.policy = "public"
+    return view
+
+
+def requires(permission: str):
+    """Let the view run only for a logged-in actor whose active role has the permission."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"Unknown permission {permission!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(current_actor(), permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.policy = permission
+        return wrapped
+
+    return decorator
+
+
+# --- Clients -------------------------------------------------------------------------------
+
+
+def may_see_client(actor: Actor, client: Client) -> bool:
+    """Managers see the whole service; trainers and trainees their own caseload; a client
+    themselves. Champions and admins never see a client record."""
+    if actor.service_id != client.service_id:
+        return False
+    if actor.role == Role.MANAGER:
+        return True
+    if actor.role in CASELOAD_ROLES:
+        return client.trainer_id == actor.person.id
+    if actor.role == Role.CLIENT:
+        return client.person_id == actor.person.id
+    return False
+
+
+def visible_clients(actor: Actor):
+    """A query for the clients the actor may see, for lists and counts."""
+    query = select(Client).where(Client.service_id == actor.service_id)
+    if actor.role == Role.MANAGER:
+        return query
+    if actor.role in CASELOAD_ROLES:
+        return query.where(Client.trainer_id == actor.person.id)
+    if actor.role == Role.CLIENT:
+        return query.where(Client.person_id == actor.person.id)
+    return query.where(false())
+
+
+def client_for_staff(client_id: int, audit_as: str | None = "view_client") -> Client:
+    """Load a client record for a member of staff, refuse if out of reach, and audit the view
+    (callers that audit a more specific action themselves pass audit_as=None)."""
+    actor = current_actor()
+    client = db.session().get(Client, client_id)
+    if client is None or client.service_id != actor.service_id:
+        abort(404)
+    if not may_see_client(actor, client):
+        abort(403)
+    if audit_as:
+        audit(audit_as, client=client)
+    return client
+
+
+def own_client_record(actor: Actor) -> Client | None:
+    """The client record of a logged-in client in their active service."""
+    return db.session().exec(
+        select(Client).where(Client.person_id == actor.person.id, Client.service_id == actor.service_id)
+    ).first()
+
+
+# --- People and services (admin) ----------------------------------------------------------
+
+
+def may_manage_person(actor: Actor, person: Person) -> bool:
+    """Site admins manage everyone; a service admin manages people who hold a role in their
+    service, but never a site admin."""
+    if actor.is_site_admin:
+        return True
+    grants = db.session().exec(select(RoleGrant).where(RoleGrant.person_id == person.id)).all()
+    if any(grant.role == Role.ADMIN and grant.service_id is None for grant in grants):
+        return False
+    return any(grant.service_id == actor.service_id for grant in grants)
+
+
+def person_for_admin(person_id: int) -> Person:
+    """Load a person for an admin page, refusing people outside the admin's reach."""
+    actor = current_actor()
+    person = db.session().get(Person, person_id)
+    if person is None or not may_manage_person(actor, person):
+        abort(404)
+    return person
+
+
+def manageable_services(actor: Actor) -> list[Service]:
+    """Services whose people and roles the admin may change."""
+    query = select(Service).order_by(Service.name)
+    if not actor.is_site_admin:
+        query = query.where(Service.id == actor.service_id)
+    return list(db.session().exec(query).all())
+
+
+def manageable_people(actor: Actor):
+    """A query for the people the admin may manage."""
+    query = select(Person).order_by(Person.display_name)
+    if actor.is_site_admin:
+        return query
+    in_service = select(RoleGrant.person_id).where(RoleGrant.service_id == actor.service_id)
+    site_admins = select(RoleGrant.person_id).where(RoleGrant.role == Role.ADMIN, RoleGrant.service_id.is_(None))
+    return query.where(Person.id.in_(in_service), Person.id.not_in(site_admins))
+
+
+def grantable_roles(actor: Actor) -> list[Role]:
+    """Roles an admin may hand out: only a site admin makes other admins."""
+    roles = [Role.CLIENT, Role.CHAMPION, Role.TRAINEE, Role.TRAINER, Role.MANAGER]
+    return roles + [Role.ADMIN] if actor.is_site_admin else roles
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+
+def audit(action: str, *, client: Client | None = None, person: Person | None = None, detail: str = "") -> None:
+    """Record who saw or changed what. Committed with the request's other changes."""
+    actor = current_actor()
+    db.session().add(
+        AuditEvent(
+            service_id=client.service_id if client else (actor.service_id if actor else None),
+            actor_id=actor.person.id if actor else None,
+            actor_role=actor.role.value if actor and actor.role else "",
+            action=action,
+            client_id=client.id if client else None,
+            subject_person_id=person.id if person else None,
+            detail=detail[:500],
+        )
+    )
+    db.session().commit()

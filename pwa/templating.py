@@ -1,0 +1,69 @@
+"""What every template can use: the actor, navigation, dates in London, versioned assets."""
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from pwa.clock import london_today, to_london
+from pwa.identity import current_actor
+from pwa.policy import can
+from pwa.roles import ROLE_LABELS, Role
+
+_asset_hashes: dict[tuple[str, float], str] = {}
+
+
+def asset_version(filename: str) -> str:
+    """A short hash of a static file, so a changed file gets a new URL and caches refresh."""
+    path = Path(current_app.static_folder) / filename
+    key = (filename, path.stat().st_mtime)
+    if key not in _asset_hashes:
+        _asset_hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return _asset_hashes[key]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with its content version."""
+    return url_for("static", filename=filename, v=asset_version(filename))
+
+
+def london_datetime(moment: datetime | None, style: str = "%-d %B %Y at %-H:%M") -> str:
+    """A stored UTC time as London wall-clock time, in words."""
+    return to_london(moment).strftime(style) if moment else ""
+
+
+# Home page and label for each role, used after login and in the navigation.
+ROLE_HOMES = {
+    Role.CLIENT: ("home.today", "Today"),
+    Role.CHAMPION: ("home.activities", "My activities"),
+    Role.TRAINEE: ("home.caseload", "My caseload"),
+    Role.TRAINER: ("home.caseload", "My caseload"),
+    Role.MANAGER: ("home.overview", "Service overview"),
+    Role.ADMIN: ("admin.people", "People"),
+}
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) links for the actor's active role."""
+    actor = current_actor()
+    if actor is None or actor.role is None:
+        return []
+    links = [ROLE_HOMES[actor.role]]
+    if can(actor, "admin.services"):
+        links.append(("admin.services", "Services"))
+    links.append(("account.show", "My account"))
+    return links
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["london"] = london_datetime
+    app.jinja_env.globals.update(
+        static_url=static_url,
+        navigation=navigation,
+        role_label=lambda role: ROLE_LABELS[Role(role)],
+        london_today=london_today,
+    )
+
+    @app.context_processor
+    def inject_actor():
+        return {"actor": current_actor(), "can": lambda permission: can(current_actor(), permission)}
