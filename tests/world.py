@@ -1,0 +1,81 @@
+"""A small service world for tests: built fast, with one password hash shared by everyone."""
+from dataclasses import dataclass, field
+from functools import cache
+
+from sqlmodel import Session
+
+from models import Client, Person, RoleGrant, Service
+from pwa import accounts
+
+PASSWORD = "green-apple-bicycle"
+
+
+@cache
+def password_hash() -> str:
+    # Argon2 is slow on purpose; hash once per test run and share it.
+    return accounts.hash_password(PASSWORD)
+
+
+@dataclass
+class World:
+    north: Service
+    south: Service
+    people: dict[str, Person] = field(default_factory=dict)
+    grants: dict[str, RoleGrant] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+
+def add_person(session: Session, username: str, *, role: str | None, service: Service | None, wte=None, password=True) -> tuple[Person, RoleGrant | None]:
+    """A person, optionally with a password and one role."""
+    person = Person(
+        username=username,
+        email=f"{username}@example.org",
+        display_name=username.replace("-", " ").title(),
+        password_hash=password_hash() if password else None,
+        session_token=accounts.new_session_token(),
+    )
+    session.add(person)
+    session.flush()
+    grant = None
+    if role:
+        grant = RoleGrant(person_id=person.id, service_id=service.id if service else None, role=role, wte=wte)
+        session.add(grant)
+        session.flush()
+    return person, grant
+
+
+def build_world(session: Session) -> World:
+    north = Service(slug="north", name="North Town Health Trainers", area="North Town", yearly_client_target=300)
+    south = Service(slug="south", name="South Vale Health Trainers", area="South Vale", yearly_client_target=200)
+    session.add_all([north, south])
+    session.flush()
+    world = World(north=north, south=south)
+    roles = [
+        ("client", "client", north, None),
+        ("champion", "champion", north, 0.2),
+        ("trainee", "trainee", north, 0.6),
+        ("trainer", "trainer", north, 1.0),
+        ("other-trainer", "trainer", north, 0.8),
+        ("manager", "manager", north, 0.5),
+        ("service-admin", "admin", north, None),
+        ("site-admin", "admin", None, None),
+        ("south-manager", "manager", south, 1.0),
+        ("south-trainer", "trainer", south, 1.0),
+        ("south-client", "client", south, None),
+    ]
+    for username, role, service, wte in roles:
+        person, grant = add_person(session, username, role=role, service=service, wte=wte)
+        world.people[username] = person
+        world.grants[username] = grant
+    people = world.people
+    clients = {
+        # key: (service, account, trainer)
+        "own": Client(service_id=north.id, person_id=people["client"].id, trainer_id=people["trainer"].id, full_name="Casey Client"),
+        "trainee-own": Client(service_id=north.id, trainer_id=people["trainee"].id, full_name="Tia Trainee-Case"),
+        "other-caseload": Client(service_id=north.id, trainer_id=people["other-trainer"].id, full_name="Olly Other"),
+        "south": Client(service_id=south.id, person_id=people["south-client"].id, trainer_id=people["south-trainer"].id, full_name="Sid South"),
+    }
+    session.add_all(clients.values())
+    session.commit()
+    world.clients = clients
+    return world
