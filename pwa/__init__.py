@@ -1,4 +1,5 @@
 """Health Trainer PWA: the Flask application factory."""
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +13,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then environment, then test_config."""
+    # The instance folder keeps the SQLite file and the local secret key.
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or None
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),

@@ -66,5 +66,5 @@ def hand_over_code(person: Person, back: str, client: Client | None = None):
     )
     db.session().commit()
     audit("issue_code", client=client, person=person, detail=purpose)
-    link = url_for("auth.setup", code=accounts.normalise_code(code), _external=True)
+    link = url_for("auth.setup_link", code=accounts.normalise_code(code), _external=True)
     return render("account/issued_code.html", code=code, link=link, person=person, hours=hours, purpose=purpose, back=back)

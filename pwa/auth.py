@@ -78,8 +78,14 @@ def logout():
     return response
 
 
+@bp.get("/setup/<code>")
+@public
+def setup_link(code: str):
+    """The link staff hand over: the set-up page with the code already filled in."""
+    return setup(code)
+
+
 @bp.route("/setup", methods=["GET", "POST"])
-@bp.route("/setup/<code>", methods=["GET"])
 @public
 def setup(code: str | None = None):
     """Choose a password with the one-time code staff handed over (set-up or reset)."""
@@ -105,9 +111,9 @@ def setup(code: str | None = None):
                 flash(f"Your password is saved. Your username is {person.username}.", "success")
                 return redirect(url_for("home.index"))
     elif form.code.data:
+        # Opening a link, or a form missing a field: greet the person, or say now why the code fails.
         try:
             _record, greeting = accounts.find_usable_code(db.session(), form.code.data, current_app.secret_key)
         except accounts.CodeProblem as problem:
-            if form.is_submitted() or code:
-                form.code.errors.append(str(problem))
+            form.code.errors = [*form.code.errors, str(problem)]
     return render("auth/setup.html", form=form, greeting=greeting), 422 if form.errors else 200

@@ -1,11 +1,13 @@
 """Command-line tasks: flask --app pwa <command>."""
 import getpass
+import sys
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import select
 
 from models import Person, RoleGrant, Service
@@ -28,6 +30,7 @@ def upgrade_database(database_url: str) -> None:
 
 
 @click.command("upgrade-db")
+@with_appcontext
 def upgrade_db_command():
     """Create or upgrade the database tables to the latest version."""
     upgrade_database(current_app.config["DATABASE_URL"])
@@ -35,6 +38,7 @@ def upgrade_db_command():
 
 
 @click.command("create-service")
+@with_appcontext
 @click.option("--slug", required=True, help="Short name for addresses and commands, like north-town.")
 @click.option("--name", required=True, help="The service's full name.")
 @click.option("--area", default="", help="The area it covers.")
@@ -54,6 +58,7 @@ def create_service_command(slug: str, name: str, area: str, yearly_target: int):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--username", required=True)
 @click.option("--name", "display_name", required=True, help="The person's name.")
 @click.option("--email", default=None)
@@ -75,7 +80,7 @@ def create_admin_command(username: str, display_name: str, email: str | None, se
     if accounts.find_person_by_login(session, username) or (email and accounts.find_person_by_login(session, email)):
         raise click.ClickException("Someone already has this username or email.")
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Type it again: ") != password:
@@ -93,6 +98,7 @@ def create_admin_command(username: str, display_name: str, email: str | None, se
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the fictional demo service with one login per role (safe to run twice)."""
     from pwa.demo import load_demo

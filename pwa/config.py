@@ -13,6 +13,7 @@ ENVIRONMENT_SETTINGS = {
     "SETUP_CODE_HOURS": int,
     "RESET_CODE_HOURS": int,
     "TRUSTED_PROXIES": int,
+    "INSTANCE_PATH": str,
 }
 
 
@@ -54,8 +55,9 @@ def local_secret_key(instance_path: str) -> str:
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    path.write_text(secrets.token_urlsafe(48))
-    path.chmod(0o600)
+    # Created readable by the owner only, from the first byte.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 

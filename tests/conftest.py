@@ -77,10 +77,9 @@ def app(database_url, tmp_path):
             "TESTING": True,
             "DATABASE_URL": database_url,
             "SECRET_KEY": TEST_SECRET_KEY,
-            "SERVER_NAME": None,
+            "INSTANCE_PATH": str(tmp_path),
         }
     )
-    app.instance_path = str(tmp_path)
     yield app
     app.extensions["db_engine"].dispose()
     empty_all_tables(database_url)

@@ -14,6 +14,26 @@ USERNAME_RULE = Regexp(
 )
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" message is plain English."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Type a whole number, like 250.") from error
+
+
+class NumberField(DecimalField):
+    """A decimal field whose "not a number" message is plain English."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Type a number, like 0.5.") from error
+
+
 def lower_strip(value):
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -31,7 +51,7 @@ class ServiceForm(FlaskForm):
         description="Small letters and dashes, like north-town. It cannot have spaces.",
     )
     area = StringField("Area it covers", [Optional(), Length(max=120)], filters=[strip])
-    yearly_client_target = IntegerField(
+    yearly_client_target = WholeNumberField(
         "Clients to register each year (target)",
         [InputRequired("Type a number. Use 0 if there is no target."), NumberRange(0, 100000, "Use a number from 0 to 100,000.")],
         render_kw={"inputmode": "numeric"},
@@ -39,7 +59,7 @@ class ServiceForm(FlaskForm):
     target_wards = TextAreaField(
         "Target wards", [Optional(), Length(max=5000)], description="One ward on each line."
     )
-    target_ward_share = DecimalField(
+    target_ward_share = NumberField(
         "Share of clients wanted from target wards (%)",
         [InputRequired("Type a percent from 0 to 100."), NumberRange(0, 100, "Use a percent from 0 to 100.")],
         places=1,
@@ -76,7 +96,7 @@ class PersonForm(FlaskForm):
 class GrantForm(FlaskForm):
     role = SelectField("Role", choices=[])
     service_id = SelectField("Service", choices=[], coerce=int)
-    wte = DecimalField(
+    wte = NumberField(
         "Whole-time equivalent (staff only)",
         [Optional(), NumberRange(0.01, 1.5, "Use a number like 1 for full time or 0.5 for half time.")],
         places=2,

@@ -1,0 +1,220 @@
+"""Walk every route of the app for every role and anonymous, and check each answer against
+the policy of DOMAIN.md section 8. A new route fails this test until it is added to ROUTES.
+"""
+import pytest
+
+from pwa import create_app
+from tests.conftest import TEST_SECRET_KEY, act_as, csrf_token
+
+ACTORS = ["anonymous", "client", "champion", "trainee", "trainer", "manager", "service-admin", "site-admin"]
+STAFF_WHO_SEE_CLIENTS = {"trainer", "manager"}
+EVERYONE_LOGGED_IN = set(ACTORS) - {"anonymous"}
+ADMINS = {"service-admin", "site-admin"}
+
+# (endpoint, method) -> (who is allowed, URL arguments built from the world).
+# Allowed actors must not be refused (no 403, no login redirect, no 404); everyone else
+# logged in gets 403, and anonymous people are sent to the login page.
+ROUTES = {
+    ("home.index", "GET"): ("public", {}),
+    ("auth.login", "GET"): ("public", {}),
+    ("auth.login", "POST"): ("public", {}),
+    ("auth.logout", "POST"): ("public", {}),
+    ("auth.setup", "GET"): ("public", {}),
+    ("auth.setup", "POST"): ("public", {}),
+    ("auth.setup_link", "GET"): ("public", {"code": "ABCD2345"}),
+    ("pwa.manifest", "GET"): ("public", {}),
+    ("pwa.service_worker", "GET"): ("public", {}),
+    ("pwa.offline", "GET"): ("public", {}),
+    ("pwa.favicon", "GET"): ("public", {}),
+    ("static", "GET"): ("public", {"filename": "css/app.css"}),
+    ("account.show", "GET"): (EVERYONE_LOGGED_IN, {}),
+    ("account.change_password", "GET"): (EVERYONE_LOGGED_IN, {}),
+    ("account.change_password", "POST"): (EVERYONE_LOGGED_IN, {}),
+    ("account.switch_role", "POST"): (EVERYONE_LOGGED_IN, {}),
+    ("home.today", "GET"): ({"client"}, {}),
+    ("home.activities", "GET"): ({"champion"}, {}),
+    ("home.caseload", "GET"): ({"trainer", "trainee"}, {}),
+    ("home.overview", "GET"): ({"manager"}, {}),
+    # The trainee's own client is used for trainees; the trainer's for everyone else.
+    ("clients.show", "GET"): ({"trainer", "trainee", "manager"}, {"client_id": "own"}),
+    ("clients.issue_code", "POST"): ({"trainer", "trainee", "manager"}, {"client_id": "own"}),
+    ("admin.services", "GET"): ({"site-admin"}, {}),
+    ("admin.new_service", "GET"): ({"site-admin"}, {}),
+    ("admin.new_service", "POST"): ({"site-admin"}, {}),
+    ("admin.edit_service", "GET"): ({"site-admin"}, {"service_id": "north"}),
+    ("admin.edit_service", "POST"): ({"site-admin"}, {"service_id": "north"}),
+    ("admin.people", "GET"): (ADMINS, {}),
+    ("admin.new_person", "GET"): (ADMINS, {}),
+    ("admin.new_person", "POST"): (ADMINS, {}),
+    ("admin.person", "GET"): (ADMINS, {"person_id": "champion"}),
+    ("admin.edit_person", "GET"): (ADMINS, {"person_id": "champion"}),
+    ("admin.edit_person", "POST"): (ADMINS, {"person_id": "champion"}),
+    ("admin.add_grant", "POST"): (ADMINS, {"person_id": "champion"}),
+    ("admin.remove_grant", "POST"): (ADMINS, {"person_id": "champion", "grant_id": "champion"}),
+    ("admin.set_status", "POST"): (ADMINS, {"person_id": "champion"}),
+    ("admin.issue_code", "POST"): (ADMINS, {"person_id": "champion"}),
+}
+
+
+def app_routes() -> set[tuple[str, str]]:
+    app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET_KEY, "DATABASE_URL": "sqlite://"})
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_an_expectation():
+    assert app_routes() == set(ROUTES), "Add new routes to ROUTES with who may use them"
+
+
+def test_every_view_declares_its_policy(app):
+    """Each view is wrapped by policy.requires or marked policy.public: none decides alone."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            assert getattr(view, "policy", None), f"{endpoint} does not declare a policy"
+
+
+def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
+    values = {}
+    for name, key in arguments.items():
+        if name == "client_id":
+            values[name] = world.clients["trainee-own" if actor == "trainee" else key].id
+        elif name == "service_id":
+            values[name] = getattr(world, key).id
+        elif name == "person_id":
+            values[name] = world.people[key].id
+        elif name == "grant_id":
+            values[name] = world.grants[key].id
+        else:
+            values[name] = key
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", sorted(ROUTES), ids=lambda route: f"{route[1]} {route[0]}")
+def test_route_answers_by_policy(app, client, world, route, actor):
+    endpoint, method = route
+    allowed, arguments = ROUTES[route]
+    url = build_url(app, world, endpoint, arguments, actor)
+    if actor != "anonymous":
+        act_as(client, world.people[actor], world.grants[actor])
+    if method == "POST":
+        token = csrf_token(client, "/login" if actor == "anonymous" else "/account/")
+        response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
+
+    status, location = response.status_code, response.headers.get("Location", "")
+    refused_to_anonymous = status == 302 and location.startswith("/login")
+    if allowed == "public" or actor in allowed:
+        assert status < 500
+        assert status not in (401, 403, 404), f"{actor} refused at {method} {url}"
+        # Home sends anonymous people to log in, and logging out ends on the login page: by design.
+        assert not refused_to_anonymous or endpoint in {"home.index", "auth.logout"}, f"{actor} sent to login from {url}"
+    elif actor == "anonymous":
+        assert refused_to_anonymous, f"anonymous got {status} at {method} {url}"
+    else:
+        assert status == 403, f"{actor} got {status} at {method} {url}, expected 403"
+
+
+# --- Records out of reach --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "actor, client_key, expected",
+    [
+        ("trainer", "own", 200),
+        ("trainer", "trainee-own", 403),
+        ("trainer", "other-caseload", 403),
+        ("trainer", "south", 404),
+        ("trainee", "trainee-own", 200),
+        ("trainee", "own", 403),
+        ("manager", "own", 200),
+        ("manager", "other-caseload", 200),
+        ("manager", "south", 404),
+        ("south-manager", "south", 200),
+        ("south-manager", "own", 404),
+        ("champion", "own", 403),
+        ("client", "own", 403),
+        ("service-admin", "own", 403),
+        ("site-admin", "own", 403),
+    ],
+)
+def test_client_records_are_seen_only_within_reach(client, world, actor, client_key, expected):
+    act_as(client, world.people[actor], world.grants[actor])
+    response = client.get(f"/clients/{world.clients[client_key].id}")
+    assert response.status_code == expected
+    if expected == 200:
+        assert world.clients[client_key].full_name in response.get_data(as_text=True)
+    else:
+        assert world.clients[client_key].full_name not in response.get_data(as_text=True)
+
+
+def test_caseload_lists_only_own_clients(client, world):
+    act_as(client, world.people["trainer"], world.grants["trainer"])
+    page = client.get("/caseload").get_data(as_text=True)
+    assert "Casey Client" in page
+    assert "Olly Other" not in page and "Sid South" not in page and "Tia Trainee-Case" not in page
+
+
+def test_manager_overview_counts_only_their_service(client, world):
+    act_as(client, world.people["south-manager"], world.grants["south-manager"])
+    page = client.get("/overview").get_data(as_text=True)
+    assert "South Vale Health Trainers" in page
+    assert "<dt>Clients</dt><dd>1</dd>" in page
+
+
+def test_service_admin_cannot_reach_people_of_another_service(client, world):
+    act_as(client, world.people["service-admin"], world.grants["service-admin"])
+    assert client.get(f"/admin/people/{world.people['south-manager'].id}").status_code == 404
+    assert client.get(f"/admin/people/{world.people['site-admin'].id}").status_code == 404
+    listing = client.get("/admin/people").get_data(as_text=True)
+    assert "South Manager" not in listing and "Site Admin" not in listing
+    assert "Champion" in listing
+
+
+def test_service_admin_cannot_give_roles_in_another_service(client, world):
+    from tests.conftest import post_form
+
+    act_as(client, world.people["service-admin"], world.grants["service-admin"])
+    response = post_form(
+        client,
+        f"/admin/people/{world.people['champion'].id}/grants",
+        {"role": "manager", "service_id": world.south.id, "wte": "1", "trainer_id": "0"},
+    )
+    assert response.status_code == 422
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_champion_never_sees_client_names(client, world):
+    act_as(client, world.people["champion"], world.grants["champion"])
+    for path in ["/activities", "/account/", "/caseload", "/overview", f"/clients/{world.clients['own'].id}"]:
+        assert "Casey Client" not in client.get(path).get_data(as_text=True)
+
+
+def test_staff_views_of_a_client_are_audited(client, world, db_session):
+    from sqlmodel import select
+
+    from models import AuditEvent
+
+    act_as(client, world.people["trainer"], world.grants["trainer"])
+    client.get(f"/clients/{world.clients['own'].id}")
+    client.get(f"/clients/{world.clients['other-caseload'].id}")  # refused: not a view
+    events = db_session.exec(select(AuditEvent).where(AuditEvent.action == "view_client")).all()
+    assert [(event.actor_id, event.client_id, event.actor_role) for event in events] == [
+        (world.people["trainer"].id, world.clients["own"].id, "trainer")
+    ]
+
+
+def test_switching_to_a_role_you_do_not_hold_is_refused(client, world):
+    from tests.conftest import post_form
+
+    act_as(client, world.people["trainer"], world.grants["trainer"])
+    response = post_form(client, "/account/role", {"grant_id": world.grants["manager"].id})
+    assert response.status_code == 400
+    assert client.get("/overview").status_code == 403
