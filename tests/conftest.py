@@ -8,6 +8,7 @@ each test then starts from empty tables.
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -38,21 +39,27 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+@contextmanager
+def throwaway_database(prefix: str, tmp_path):
+    """A new empty database beside the configured one (PostgreSQL), or a SQLite file in tmp_path."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if not (configured and _is_postgres(configured)):
+        yield f"sqlite:///{tmp_path / f'{prefix}.sqlite3'}"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(configured, name)
+    finally:
+        with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A fresh, migrated database for this test session."""
-    configured = os.environ.get("DATABASE_URL", "")
-    if configured and _is_postgres(configured):
-        name = f"ht_test_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(configured, name)
-        upgrade_database(url)
-        yield url
-        with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    with throwaway_database("ht_test", tmp_path_factory.mktemp("db")) as url:
         upgrade_database(url)
         yield url
 

@@ -255,3 +255,21 @@ def test_code_for_a_disabled_person_is_refused(app, client, db_session, newcomer
     db_session.add(newcomer)
     db_session.commit()
     assert "turned off" in choose_password(client, code).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "username, home",
+    [
+        ("client", "/today"),
+        ("champion", "/activities"),
+        ("trainee", "/caseload"),
+        ("trainer", "/caseload"),
+        ("manager", "/overview"),
+        ("service-admin", "/admin/people"),
+        ("site-admin", "/admin/people"),
+    ],
+)
+def test_each_role_lands_on_its_home_page(client, world, username, home):
+    assert log_in(client, username, PASSWORD).headers["Location"] == "/"
+    assert client.get("/").headers["Location"] == home
+    assert client.get(home).status_code == 200

@@ -1,8 +1,4 @@
 """Migrations build the whole schema on an empty database and match the models exactly."""
-import os
-import uuid
-
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import inspect
@@ -10,21 +6,13 @@ from sqlalchemy import inspect
 import models
 from pwa.cli import alembic_config, upgrade_database
 from pwa.db import make_engine
-from tests.conftest import _is_postgres, _server_admin_dsn, _with_database
+from tests.conftest import throwaway_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    configured = os.environ.get("DATABASE_URL", "")
-    if configured and _is_postgres(configured):
-        name = f"ht_migrate_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        yield _with_database(configured, name)
-        with psycopg.connect(_server_admin_dsn(configured), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    with throwaway_database("ht_migrate", tmp_path) as url:
+        yield url
 
 
 def test_upgrade_head_on_empty_database_then_check_finds_no_drift(empty_database_url):
