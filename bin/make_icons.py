@@ -1,7 +1,8 @@
 """Draw the app icons (a white heart on green) into static/icons. Needs Pillow: run once by hand.
 
-    .venv/bin/pip install pillow && .venv/bin/python bin/make_icons.py
+.venv/bin/pip install pillow && .venv/bin/python bin/make_icons.py
 """
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw

@@ -1,4 +1,5 @@
 """Alembic environment: the database URL comes from the app's configuration, never this repo."""
+
 import os
 from logging.config import fileConfig
 from pathlib import Path

@@ -1,4 +1,5 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
+
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent

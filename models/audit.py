@@ -1,4 +1,5 @@
 """Audit trail: who saw or changed what. Rows are only ever added, never edited."""
+
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel

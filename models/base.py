@@ -1,4 +1,5 @@
 """Helpers shared by the table modules."""
+
 from datetime import UTC, datetime
 
 

@@ -1,4 +1,5 @@
 """People, their roles in services, client records and one-time set-up codes."""
+
 from datetime import datetime
 
 from sqlalchemy import UniqueConstraint

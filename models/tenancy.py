@@ -1,4 +1,5 @@
 """A Health Trainer service: the tenant every record belongs to."""
+
 from datetime import datetime
 
 from sqlalchemy import JSON, Column

@@ -1,4 +1,5 @@
 """Health Trainer PWA: the Flask application factory."""
+
 import os
 from pathlib import Path
 

@@ -1,11 +1,12 @@
 """The person's own account: details, password and which role they are acting in."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import login_user
 
+from models import Client, Person
 from pwa import accounts, db
 from pwa.forms import ChangePasswordForm
 from pwa.identity import LoginUser, current_actor
-from models import Client, Person
 from pwa.policy import audit, requires
 from pwa.rendering import render
 
@@ -62,9 +63,16 @@ def hand_over_code(person: Person, back: str, client: Client | None = None):
     purpose = "reset" if person.password_hash else "setup"
     hours = current_app.config["SETUP_CODE_HOURS" if purpose == "setup" else "RESET_CODE_HOURS"]
     code = accounts.issue_code(
-        db.session(), person, purpose=purpose, hours=hours, issued_by=current_actor().person, secret_key=current_app.secret_key
+        db.session(),
+        person,
+        purpose=purpose,
+        hours=hours,
+        issued_by=current_actor().person,
+        secret_key=current_app.secret_key,
     )
     db.session().commit()
     audit("issue_code", client=client, person=person, detail=purpose)
     link = url_for("auth.setup_link", code=accounts.normalise_code(code), _external=True)
-    return render("account/issued_code.html", code=code, link=link, person=person, hours=hours, purpose=purpose, back=back)
+    return render(
+        "account/issued_code.html", code=code, link=link, person=person, hours=hours, purpose=purpose, back=back
+    )

@@ -1,4 +1,5 @@
 """Account rules with no HTTP in them: passwords, login, set-up and reset codes."""
+
 import hashlib
 import hmac
 import secrets
@@ -55,7 +56,9 @@ def find_person_by_login(db: Session, login: str) -> Person | None:
     login = login.strip().lower()
     if not login:
         return None
-    return db.exec(select(Person).where((func.lower(Person.username) == login) | (func.lower(Person.email) == login))).first()
+    return db.exec(
+        select(Person).where((func.lower(Person.username) == login) | (func.lower(Person.email) == login))
+    ).first()
 
 
 def check_password(db: Session, person: Person | None, password: str) -> bool:
@@ -100,7 +103,9 @@ def _code_hash(code: str, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), normalise_code(code).encode(), hashlib.sha256).hexdigest()
 
 
-def issue_code(db: Session, person: Person, *, purpose: str, hours: int, issued_by: Person | None, secret_key: str) -> str:
+def issue_code(
+    db: Session, person: Person, *, purpose: str, hours: int, issued_by: Person | None, secret_key: str
+) -> str:
     """Make a new single-use code for the person, cancelling any earlier unused ones."""
     now = utcnow()
     for old in db.exec(select(SetupCode).where(SetupCode.person_id == person.id, SetupCode.used_at.is_(None))).all():

@@ -1,4 +1,5 @@
 """Logging in and out, and choosing a password with a set-up or reset code."""
+
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response

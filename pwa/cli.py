@@ -1,4 +1,5 @@
 """Command-line tasks: flask --app pwa <command>."""
+
 import getpass
 import sys
 from pathlib import Path
@@ -42,7 +43,9 @@ def upgrade_db_command():
 @click.option("--slug", required=True, help="Short name for addresses and commands, like north-town.")
 @click.option("--name", required=True, help="The service's full name.")
 @click.option("--area", default="", help="The area it covers.")
-@click.option("--target", "yearly_target", type=click.IntRange(0, 100000), default=0, help="Clients to register each year.")
+@click.option(
+    "--target", "yearly_target", type=click.IntRange(0, 100000), default=0, help="Clients to register each year."
+)
 def create_service_command(slug: str, name: str, area: str, yearly_target: int):
     """Add a Health Trainer service."""
     from pwa.admin.forms import SLUG_RULE
@@ -64,7 +67,9 @@ def create_service_command(slug: str, name: str, area: str, yearly_target: int):
 @click.option("--email", default=None)
 @click.option("--service", "service_slug", default=None, help="Make them admin of one service only.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
-def create_admin_command(username: str, display_name: str, email: str | None, service_slug: str | None, password_stdin: bool):
+def create_admin_command(
+    username: str, display_name: str, email: str | None, service_slug: str | None, password_stdin: bool
+):
     """Add an admin account (for every service, or one with --service)."""
     from pwa.admin.forms import USERNAME_RULE
 
@@ -88,7 +93,9 @@ def create_admin_command(username: str, display_name: str, email: str | None, se
     problems = accounts.password_problems(password, username=username, email=email)
     if problems:
         raise click.ClickException(" ".join(problems))
-    person = Person(username=username, email=email.lower() if email else None, display_name=display_name, session_token="")
+    person = Person(
+        username=username, email=email.lower() if email else None, display_name=display_name, session_token=""
+    )
     accounts.set_password(person, password)
     session.add(person)
     session.flush()

@@ -1,4 +1,5 @@
 """A client's record as staff see it. Every view is audited (DOMAIN.md section 8)."""
+
 from flask import Blueprint, abort, url_for
 
 from models import Person

@@ -1,4 +1,5 @@
 """Time: stored as aware UTC, and every day boundary taken in Europe/London."""
+
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 

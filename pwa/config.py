@@ -1,4 +1,5 @@
 """Configuration: defaults, then the environment, then test_config (flaskr order)."""
+
 import os
 import secrets
 from pathlib import Path

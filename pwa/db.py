@@ -1,4 +1,5 @@
 """The database engine and a per-request session (flaskr keeps it on g)."""
+
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine

@@ -1,4 +1,5 @@
 """A fictional demo service with one login per role. All names and places are made up."""
+
 from sqlmodel import Session, select
 
 from models import Client, Person, RoleGrant, Service
@@ -51,7 +52,9 @@ def load_demo(session: Session) -> bool:
         service_id = None if role == Role.ADMIN else service.id
         session.add(RoleGrant(person_id=person.id, service_id=service_id, role=role.value, wte=wte))
     trainer = people["demo-trainer"]
-    session.add(Client(service_id=service.id, person_id=people["demo-client"].id, trainer_id=trainer.id, full_name="Alex Demo"))
+    session.add(
+        Client(service_id=service.id, person_id=people["demo-client"].id, trainer_id=trainer.id, full_name="Alex Demo")
+    )
     for name in DEMO_CASELOAD:
         session.add(Client(service_id=service.id, trainer_id=trainer.id, full_name=name))
     session.add(Client(service_id=service.id, trainer_id=people["demo-trainee"].id, full_name="Lee Invented"))

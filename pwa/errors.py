@@ -1,4 +1,5 @@
 """Friendly error pages. No stack trace ever reaches a user; the log keeps it."""
+
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError

@@ -1,4 +1,5 @@
 """Forms for accounts. Each field carries a plain-English label and error message."""
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -36,7 +37,10 @@ class NewPasswordForm(FlaskForm):
     )
     confirm = PasswordField(
         "Type the new password again",
-        validators=[DataRequired("Type the password again."), EqualTo("password", "The two passwords are not the same.")],
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 

@@ -1,4 +1,5 @@
 """A home page for each role. Later features fill these in."""
+
 from flask import Blueprint, redirect, url_for
 from sqlalchemy import func
 from sqlmodel import select

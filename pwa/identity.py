@@ -1,4 +1,5 @@
 """Who is logged in, and in which of their roles they are acting now."""
+
 from dataclasses import dataclass, field
 from functools import cached_property
 

@@ -4,6 +4,7 @@ Views declare what they need with @requires("permission") or mark themselves @pu
 Records are then fetched through the loaders below, which refuse records of another
 service (404: we do not even say they exist) or outside the actor's reach (403).
 """
+
 from collections.abc import Callable
 from functools import wraps
 
@@ -119,9 +120,11 @@ def client_for_staff(client_id: int, audit_as: str | None = "view_client") -> Cl
 
 def own_client_record(actor: Actor) -> Client | None:
     """The client record of a logged-in client in their active service."""
-    return db.session().exec(
-        select(Client).where(Client.person_id == actor.person.id, Client.service_id == actor.service_id)
-    ).first()
+    return (
+        db.session()
+        .exec(select(Client).where(Client.person_id == actor.person.id, Client.service_id == actor.service_id))
+        .first()
+    )
 
 
 # --- People and services (admin) ----------------------------------------------------------

@@ -1,4 +1,5 @@
 """One helper decides "fragment or full page" for htmx (STYLE.md)."""
+
 from flask import Flask, Response, request
 from flask import render_template as render_page
 from jinja2_fragments.flask import render_block

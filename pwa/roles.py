@@ -1,4 +1,5 @@
 """The roles a person can hold in a service."""
+
 from enum import StrEnum
 
 

@@ -1,4 +1,5 @@
 """Security headers on every response."""
+
 from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,4 +1,5 @@
 """What every template can use: the actor, navigation, dates in London, versioned assets."""
+
 import hashlib
 from datetime import datetime
 from pathlib import Path

@@ -5,6 +5,7 @@ points there. Tests never touch that database itself: on PostgreSQL they create 
 database beside it, on SQLite a file in a temporary folder. Migrations run once per session;
 each test then starts from empty tables.
 """
+
 import os
 import re
 import uuid

@@ -1,6 +1,7 @@
 """Walk every route of the app for every role and anonymous, and check each answer against
 the policy of DOMAIN.md section 8. A new route fails this test until it is added to ROUTES.
 """
+
 import pytest
 
 from pwa import create_app
@@ -59,9 +60,7 @@ ROUTES = {
 def app_routes() -> set[tuple[str, str]]:
     app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET_KEY, "DATABASE_URL": "sqlite://"})
     return {
-        (rule.endpoint, method)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods - {"HEAD", "OPTIONS"}
+        (rule.endpoint, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
     }
 
 
@@ -115,7 +114,9 @@ def test_route_answers_by_policy(app, client, world, route, actor):
         assert status < 500
         assert status not in (401, 403, 404), f"{actor} refused at {method} {url}"
         # Home sends anonymous people to log in, and logging out ends on the login page: by design.
-        assert not refused_to_anonymous or endpoint in {"home.index", "auth.logout"}, f"{actor} sent to login from {url}"
+        assert not refused_to_anonymous or endpoint in {"home.index", "auth.logout"}, (
+            f"{actor} sent to login from {url}"
+        )
     elif actor == "anonymous":
         assert refused_to_anonymous, f"anonymous got {status} at {method} {url}"
     else:

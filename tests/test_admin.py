@@ -1,4 +1,5 @@
 """Admin pages: services, people, roles, account status and codes."""
+
 import pytest
 from sqlmodel import select
 
@@ -55,7 +56,9 @@ def test_bad_service_input_is_explained_and_nothing_saved(site_admin, db_session
 def test_site_admin_edits_a_service(site_admin, world, db_session):
     form = site_admin.get(f"/admin/services/{world.north.id}/edit").get_data(as_text=True)
     assert "North Town Health Trainers" in form
-    response = post_form(site_admin, f"/admin/services/{world.north.id}/edit", {**SERVICE, "slug": "north", "is_active": ""})
+    response = post_form(
+        site_admin, f"/admin/services/{world.north.id}/edit", {**SERVICE, "slug": "north", "is_active": ""}
+    )
     assert response.status_code == 302
     db_session.refresh(world.north)
     assert world.north.name == "West End Health Trainers" and not world.north.is_active
@@ -91,7 +94,10 @@ def test_admin_adds_a_client_with_a_trainer(site_admin, world, db_session):
     assert person.password_hash is None and person.email is None
     record = db_session.exec(select(Client).where(Client.person_id == person.id)).one()
     assert record.trainer_id == world.people["trainer"].id and record.service_id == world.north.id
-    assert db_session.exec(select(AuditEvent).where(AuditEvent.action == "create_person")).one().subject_person_id == person.id
+    assert (
+        db_session.exec(select(AuditEvent).where(AuditEvent.action == "create_person")).one().subject_person_id
+        == person.id
+    )
 
 
 def test_new_person_errors_are_shown_and_nothing_is_half_saved(site_admin, world, db_session):

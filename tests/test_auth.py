@@ -1,4 +1,5 @@
 """Login, logout, set-up and reset codes, password rules, disabled accounts, CSRF."""
+
 import re
 from datetime import timedelta
 
@@ -102,7 +103,9 @@ def test_csrf_token_in_the_htmx_header_is_accepted(client, world):
     headers = {"HX-Request": "true", "X-CSRFToken": token}
     response = client.post("/account/role", data={"grant_id": world.grants["trainer"].id}, headers=headers)
     assert response.status_code == 302
-    response = client.post("/account/role", data={"grant_id": world.grants["trainer"].id}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/account/role", data={"grant_id": world.grants["trainer"].id}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400
 
 
@@ -140,13 +143,21 @@ def test_change_password_checks_current_and_logs_out_other_devices(app, client, 
     other_phone = app.test_client()
     log_in(other_phone, "trainer", PASSWORD)
     log_in(client, "trainer", PASSWORD)
-    response = post_form(client, "/account/password", {"current": "wrong", "password": "new-river-stone", "confirm": "new-river-stone"})
+    response = post_form(
+        client, "/account/password", {"current": "wrong", "password": "new-river-stone", "confirm": "new-river-stone"}
+    )
     assert response.status_code == 422 and "That is not your password now" in response.get_data(as_text=True)
-    response = post_form(client, "/account/password", {"current": PASSWORD, "password": "password1", "confirm": "password1"})
+    response = post_form(
+        client, "/account/password", {"current": PASSWORD, "password": "password1", "confirm": "password1"}
+    )
     assert response.status_code == 422 and "too easy to guess" in response.get_data(as_text=True)
-    response = post_form(client, "/account/password", {"current": PASSWORD, "password": "new-river-stone", "confirm": "new-river-ston"})
+    response = post_form(
+        client, "/account/password", {"current": PASSWORD, "password": "new-river-stone", "confirm": "new-river-ston"}
+    )
     assert response.status_code == 422 and "not the same" in response.get_data(as_text=True)
-    response = post_form(client, "/account/password", {"current": PASSWORD, "password": "new-river-stone", "confirm": "new-river-stone"})
+    response = post_form(
+        client, "/account/password", {"current": PASSWORD, "password": "new-river-stone", "confirm": "new-river-stone"}
+    )
     assert response.headers["Location"] == "/account/"
     assert client.get("/caseload").status_code == 200  # this device stays in
     assert other_phone.get("/caseload").status_code == 302  # the other one is logged out
@@ -157,7 +168,9 @@ def test_change_password_checks_current_and_logs_out_other_devices(app, client, 
 
 
 def issue(app, db_session, person, *, purpose="setup", hours=72) -> str:
-    code = accounts.issue_code(db_session, person, purpose=purpose, hours=hours, issued_by=None, secret_key=TEST_SECRET_KEY)
+    code = accounts.issue_code(
+        db_session, person, purpose=purpose, hours=hours, issued_by=None, secret_key=TEST_SECRET_KEY
+    )
     db_session.commit()
     return code
 
@@ -243,7 +256,7 @@ def test_reset_link_from_staff_sets_a_new_password_and_ends_old_sessions(app, cl
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "choose a new password" in page
     code = re.search(r'<p class="code"><span aria-hidden="true">([A-Z0-9-]+)</span>', page).group(1)
-    assert f"/setup/{code.replace('-', '')}" in page, page[page.find("open this link"):][:400]
+    assert f"/setup/{code.replace('-', '')}" in page, page[page.find("open this link") :][:400]
     assert choose_password(app.test_client(), code, "fresh-mango-tree").headers["Location"] == "/"
     assert old_phone.get("/today").status_code == 302
     assert log_in(app.test_client(), "client", "fresh-mango-tree").headers["Location"] == "/"

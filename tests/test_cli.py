@@ -1,4 +1,5 @@
 """flask --app pwa commands: upgrade-db, create-service, create-admin, demo."""
+
 from sqlmodel import select
 
 from models import Client, Person, RoleGrant, Service
@@ -12,7 +13,9 @@ def test_upgrade_db_reports_up_to_date(runner):
 
 
 def test_create_service(runner, db_session):
-    result = runner.invoke(args=["create-service", "--slug", "east-side", "--name", "East Side Health Trainers", "--target", "250"])
+    result = runner.invoke(
+        args=["create-service", "--slug", "east-side", "--name", "East Side Health Trainers", "--target", "250"]
+    )
     assert result.exit_code == 0, result.output
     service = db_session.exec(select(Service).where(Service.slug == "east-side")).one()
     assert service.name == "East Side Health Trainers" and service.yearly_client_target == 250
@@ -28,7 +31,8 @@ def test_create_service_refuses_a_bad_slug(runner, db_session):
 
 def test_create_admin_then_log_in(runner, client, db_session):
     result = runner.invoke(
-        args=["create-admin", "--username", "ada", "--name", "Ada Admin", "--password-stdin"], input="long-enough-words\n"
+        args=["create-admin", "--username", "ada", "--name", "Ada Admin", "--password-stdin"],
+        input="long-enough-words\n",
     )
     assert result.exit_code == 0, result.output
     person = db_session.exec(select(Person).where(Person.username == "ada")).one()
@@ -39,7 +43,9 @@ def test_create_admin_then_log_in(runner, client, db_session):
 
 
 def test_create_admin_refuses_a_weak_password(runner, db_session):
-    result = runner.invoke(args=["create-admin", "--username", "bob", "--name", "Bob", "--password-stdin"], input="password\n")
+    result = runner.invoke(
+        args=["create-admin", "--username", "bob", "--name", "Bob", "--password-stdin"], input="password\n"
+    )
     assert result.exit_code != 0 and "too easy" in result.output
     assert db_session.exec(select(Person)).all() == []
 

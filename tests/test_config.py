@@ -1,4 +1,5 @@
 """The app factory, configuration from the environment, database tuning, and London time."""
+
 from datetime import UTC, date, datetime
 
 import pytest

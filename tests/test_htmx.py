@@ -1,4 +1,5 @@
 """htmx conventions: fragment or page, Vary, and expired logins on htmx requests."""
+
 import pytest
 
 from tests.conftest import act_as

@@ -1,4 +1,5 @@
 """Migrations build the whole schema on an empty database and match the models exactly."""
+
 import pytest
 from alembic import command
 from sqlalchemy import inspect

@@ -1,4 +1,5 @@
 """The PWA shell: manifest, service worker, offline page, and security headers."""
+
 import json
 import re
 

@@ -1,4 +1,5 @@
 """A small service world for tests: built fast, with one password hash shared by everyone."""
+
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,7 +26,9 @@ class World:
     clients: dict[str, Client] = field(default_factory=dict)
 
 
-def add_person(session: Session, username: str, *, role: str | None, service: Service | None, wte=None, password=True) -> tuple[Person, RoleGrant | None]:
+def add_person(
+    session: Session, username: str, *, role: str | None, service: Service | None, wte=None, password=True
+) -> tuple[Person, RoleGrant | None]:
     """A person, optionally with a password and one role."""
     person = Person(
         username=username,
@@ -70,10 +73,20 @@ def build_world(session: Session) -> World:
     people = world.people
     clients = {
         # key: (service, account, trainer)
-        "own": Client(service_id=north.id, person_id=people["client"].id, trainer_id=people["trainer"].id, full_name="Casey Client"),
+        "own": Client(
+            service_id=north.id,
+            person_id=people["client"].id,
+            trainer_id=people["trainer"].id,
+            full_name="Casey Client",
+        ),
         "trainee-own": Client(service_id=north.id, trainer_id=people["trainee"].id, full_name="Tia Trainee-Case"),
         "other-caseload": Client(service_id=north.id, trainer_id=people["other-trainer"].id, full_name="Olly Other"),
-        "south": Client(service_id=south.id, person_id=people["south-client"].id, trainer_id=people["south-trainer"].id, full_name="Sid South"),
+        "south": Client(
+            service_id=south.id,
+            person_id=people["south-client"].id,
+            trainer_id=people["south-trainer"].id,
+            full_name="Sid South",
+        ),
     }
     session.add_all(clients.values())
     session.commit()

@@ -1,4 +1,5 @@
 """Admin pages: services (site admins) and people and their roles (site and service admins)."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,13 +1,25 @@
 """Admin forms. Choices that depend on who is asking are filled in by the views."""
+
 import re
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from pwa.roles import ROLE_LABELS
 
-SLUG_RULE = Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use small letters, numbers and single dashes, like north-town.")
+SLUG_RULE = Regexp(
+    r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use small letters, numbers and single dashes, like north-town."
+)
 USERNAME_RULE = Regexp(
     r"^[a-z0-9][a-z0-9._-]{1,58}[a-z0-9]$",
     message="Use 3 to 60 small letters, numbers, dots, dashes or underscores, like sam.jones.",
@@ -53,12 +65,13 @@ class ServiceForm(FlaskForm):
     area = StringField("Area it covers", [Optional(), Length(max=120)], filters=[strip])
     yearly_client_target = WholeNumberField(
         "Clients to register each year (target)",
-        [InputRequired("Type a number. Use 0 if there is no target."), NumberRange(0, 100000, "Use a number from 0 to 100,000.")],
+        [
+            InputRequired("Type a number. Use 0 if there is no target."),
+            NumberRange(0, 100000, "Use a number from 0 to 100,000."),
+        ],
         render_kw={"inputmode": "numeric"},
     )
-    target_wards = TextAreaField(
-        "Target wards", [Optional(), Length(max=5000)], description="One ward on each line."
-    )
+    target_wards = TextAreaField("Target wards", [Optional(), Length(max=5000)], description="One ward on each line.")
     target_ward_share = NumberField(
         "Share of clients wanted from target wards (%)",
         [InputRequired("Type a percent from 0 to 100."), NumberRange(0, 100, "Use a percent from 0 to 100.")],

@@ -1,4 +1,5 @@
 """People, their roles, and the codes that let them choose a password."""
+
 from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import func, or_
 from sqlmodel import select
@@ -55,13 +56,15 @@ def _caseload_holders(services: list[Service]) -> list[Person]:
     """Trainers and trainees in these services, for the "health trainer" choice."""
     ids = [service.id for service in services]
     return list(
-        db.session().exec(
+        db.session()
+        .exec(
             select(Person)
             .join(RoleGrant, RoleGrant.person_id == Person.id)
             .where(RoleGrant.service_id.in_(ids), RoleGrant.role.in_([role.value for role in CASELOAD_ROLES]))
             .distinct()
             .order_by(Person.display_name)
-        ).all()
+        )
+        .all()
     )
 
 
@@ -80,19 +83,29 @@ def _check_grant(form: GrantForm, person: Person | None) -> None:
     if role != Role.CLIENT and form.trainer_id.data:
         form.trainer_id.errors.append("Only clients have a health trainer. Choose 'No trainer yet'.")
     if role == Role.CLIENT and form.trainer_id.data:
-        in_service = db.session().exec(
-            select(RoleGrant).where(
-                RoleGrant.person_id == form.trainer_id.data,
-                RoleGrant.service_id == service_id,
-                RoleGrant.role.in_([r.value for r in CASELOAD_ROLES]),
+        in_service = (
+            db.session()
+            .exec(
+                select(RoleGrant).where(
+                    RoleGrant.person_id == form.trainer_id.data,
+                    RoleGrant.service_id == service_id,
+                    RoleGrant.role.in_([r.value for r in CASELOAD_ROLES]),
+                )
             )
-        ).first()
+            .first()
+        )
         if in_service is None:
             form.trainer_id.errors.append("This health trainer does not work in the chosen service.")
     if person is not None:
-        exists = db.session().exec(
-            select(RoleGrant).where(RoleGrant.person_id == person.id, RoleGrant.service_id == service_id, RoleGrant.role == role)
-        ).first()
+        exists = (
+            db.session()
+            .exec(
+                select(RoleGrant).where(
+                    RoleGrant.person_id == person.id, RoleGrant.service_id == service_id, RoleGrant.role == role
+                )
+            )
+            .first()
+        )
         if exists:
             form.role.errors.append("This person already has this role in this service.")
 

@@ -1,4 +1,5 @@
 """Creating and editing services (site admins only)."""
+
 from flask import abort, flash, redirect, url_for
 from sqlmodel import select
 
@@ -36,7 +37,9 @@ def edit_service(service_id: int):
 
 def _save_service(form: ServiceForm, service: Service, created: bool):
     if form.validate_on_submit():
-        taken = db.session().exec(select(Service).where(Service.slug == form.slug.data, Service.id != service.id)).first()
+        taken = (
+            db.session().exec(select(Service).where(Service.slug == form.slug.data, Service.id != service.id)).first()
+        )
         if taken:
             form.slug.errors.append("Another service already uses this short name. Choose another.")
         else:

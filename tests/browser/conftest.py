@@ -4,6 +4,7 @@ Browser tests are marked "browser" (run alone with: pytest -m browser). Where Ch
 Playwright is missing they are skipped locally, but under CI=true they fail: CI must prove
 the app in a real browser.
 """
+
 import os
 import shutil
 import threading

@@ -1,5 +1,6 @@
 """Shared steps for the browser tests: log in through the real form, wait for the service
 worker, and run axe-core."""
+
 import re
 
 from axe_playwright_python.sync_playwright import Axe
@@ -99,7 +100,9 @@ def describe_violations(violations: list[dict]) -> str:
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+            lines.append(
+                f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}"
+            )
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 One test per role: it logs in once through the form, then checks every page that role can
 see, and reports the problems of all its pages together.
 """
+
 import pytest
 from playwright.sync_api import expect
 

@@ -1,4 +1,5 @@
 """htmx enhancements in a real browser: live search and boosted links keep the page loaded."""
+
 from playwright.sync_api import expect
 
 from tests.browser.helpers import h1_text, log_in_by_cookie

@@ -1,4 +1,5 @@
 """Every role's home page fits a small phone (360 CSS pixels) without sideways scrolling."""
+
 import pytest
 
 from tests.browser.helpers import ROLE_HOMES, h1_text, log_in_by_cookie

@@ -1,4 +1,5 @@
 """Logging in and out through the real form on a phone, with JavaScript (and so htmx) on."""
+
 import re
 
 import pytest
@@ -13,7 +14,9 @@ def test_each_role_lands_on_its_home_page(live_server, page, world, username, pa
     log_in(page, live_server.url, username)
     assert page.url == live_server.url + path
     assert h1_text(page) == heading
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name=heading)).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name=heading)).to_have_attribute(
+        "aria-current", "page"
+    )
 
 
 def test_log_out_returns_to_the_login_page(live_server, page, world):

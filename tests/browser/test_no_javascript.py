@@ -1,4 +1,5 @@
 """Every flow works with JavaScript off: the forms are real forms and the links real links."""
+
 import pytest
 from playwright.sync_api import expect
 

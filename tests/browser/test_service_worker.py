@@ -1,5 +1,6 @@
 """The service worker: it registers at the root, shows the offline page with no signal, keeps
 no personal page, and makes the app installable."""
+
 from urllib.parse import urlsplit
 
 import pytest
