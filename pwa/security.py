@@ -31,8 +31,12 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    # Pages may hold personal data: no browser or proxy may store them unless a view says so.
-    if "Cache-Control" not in headers and not request.path.startswith("/static/"):
+    if request.path.startswith("/static/"):
+        # Versioned asset URLs (?v=content hash) never change: phones keep them for a year.
+        if request.args.get("v") and response.status_code == 200:
+            headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif "Cache-Control" not in headers:
+        # Pages may hold personal data: no browser or proxy may store them unless a view says so.
         headers["Cache-Control"] = "no-store"
     return response
 

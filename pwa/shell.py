@@ -3,6 +3,7 @@
 import hashlib
 import json
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -71,14 +72,17 @@ def _source() -> str:
     return SERVICE_WORKER_SOURCE.read_text()
 
 
+@cache
+def _release() -> str:
+    try:
+        return version("health-trainer-pwa")
+    except PackageNotFoundError:
+        return "dev"
+
+
 def worker_version(urls: list[str]) -> str:
     """Changes whenever the worker, an asset or the app version changes, so phones update."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        release = version("health-trainer-pwa")
-    except PackageNotFoundError:
-        release = "dev"
+    release = _release()
     digest = hashlib.sha256((_source() + "".join(urls)).encode()).hexdigest()[:10]
     return f"{release}-{digest}"
 

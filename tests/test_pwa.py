@@ -117,3 +117,14 @@ def test_friendly_error_pages_without_stack_traces(app, client):
     assert response.status_code == 404 and "We cannot find that page" in response.get_data(as_text=True)
     response = client.post("/login", data={"login": "x"})
     assert response.status_code == 400 and "<h1>" in response.get_data(as_text=True)
+
+
+def test_versioned_static_files_are_cached_for_a_year(client):
+    from flask import url_for
+
+    with client.application.test_request_context():
+        from pwa.templating import static_url
+
+        versioned, plain = static_url("css/app.css"), url_for("static", filename="css/app.css")
+    assert "immutable" in client.get(versioned).headers["Cache-Control"]
+    assert "immutable" not in client.get(plain).headers.get("Cache-Control", "")
