@@ -3,9 +3,22 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
+from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
 from models.people import Client, Person, RoleGrant, SetupCode
 from models.tenancy import Service
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEvent", "Client", "Person", "RoleGrant", "Service", "SetupCode", "metadata"]
+__all__ = [
+    "AuditEvent",
+    "Client",
+    "DiaryComment",
+    "DiaryEntry",
+    "DiaryEntryRevision",
+    "DiaryFavourite",
+    "Person",
+    "RoleGrant",
+    "Service",
+    "SetupCode",
+    "metadata",
+]

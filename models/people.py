@@ -51,6 +51,9 @@ class Client(SQLModel, table=True):
     person_id: int | None = Field(default=None, foreign_key="persons.id", unique=True)
     trainer_id: int | None = Field(default=None, foreign_key="persons.id", index=True)
     full_name: str = Field(max_length=120)
+    # The client's choice: may their health trainer read their diary? Default yes (DOMAIN.md 8).
+    diary_shared: bool = Field(default=True)
+    diary_shared_changed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -44,8 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from pwa import account, admin, auth, clients, home, shell
+    from pwa.diary import api, staff, views
 
-    for blueprint_module in (auth, account, home, clients, admin, shell):
+    for blueprint_module in (auth, account, home, clients, admin, shell, views, staff, api):
         app.register_blueprint(blueprint_module.bp)
 
     from pwa import cli

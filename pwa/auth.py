@@ -1,6 +1,6 @@
 """Logging in and out, and choosing a password with a set-up or reset code."""
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,9 @@ def ask_to_log_in():
     For htmx requests, a redirect would swap the login page into part of the screen, so
     answer 401 and let htmx load the login page in full (HX-Redirect).
     """
+    if request.path.startswith("/api/"):
+        # The phone keeps its queue and sends it after the next login.
+        return jsonify({"error": "Please log in again.", "status": 401}), 401
     target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
     if request.htmx:
         return Response("Please log in again.", status=401, headers={"HX-Redirect": target})

@@ -1,6 +1,6 @@
 """Friendly error pages. No stack trace ever reaches a user; the log keeps it."""
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -17,8 +17,15 @@ MESSAGES = {
 }
 
 
+def wants_json() -> bool:
+    """The sync API answers in JSON, errors included."""
+    return request.path.startswith("/api/")
+
+
 def error_page(status: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(status, MESSAGES[400])
+    if wants_json():
+        return jsonify({"error": message or default_message, "status": status}), status
     body = render_template(
         "errors/error.html", status=status, title=title or default_title, message=message or default_message
     )

@@ -4,10 +4,10 @@ from flask import Blueprint, redirect, url_for
 from sqlalchemy import func
 from sqlmodel import select
 
-from models import Client, Person, RoleGrant
+from models import Client, RoleGrant
 from pwa import db
 from pwa.identity import current_actor
-from pwa.policy import own_client_record, public, requires, visible_clients
+from pwa.policy import public, requires, visible_clients
 from pwa.rendering import render
 from pwa.roles import STAFF_ROLES, Role
 from pwa.templating import ROLE_HOMES
@@ -25,15 +25,6 @@ def index():
     if actor.role is None:
         return redirect(url_for("account.show"))
     return redirect(url_for(ROLE_HOMES[actor.role][0]))
-
-
-@bp.get("/today")
-@requires("home.today")
-def today():
-    actor = current_actor()
-    record = own_client_record(actor)
-    trainer = db.session().get(Person, record.trainer_id) if record and record.trainer_id else None
-    return render("home/today.html", trainer=trainer)
 
 
 @bp.get("/activities")

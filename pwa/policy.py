@@ -31,7 +31,8 @@ def _has_role(*roles: Role) -> Callable[[Actor], bool]:
 # Permission name -> rule on the actor's active role. Object-level checks follow below.
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "account": lambda actor: True,
-    "home.today": _has_role(Role.CLIENT),
+    "diary.own": _has_role(Role.CLIENT),
+    "diary.read_client": _has_role(*CASELOAD_ROLES),
     "home.activities": _has_role(Role.CHAMPION),
     "home.caseload": _has_role(*CASELOAD_ROLES),
     "home.overview": _has_role(Role.MANAGER),
@@ -115,6 +116,23 @@ def client_for_staff(client_id: int, audit_as: str | None = "view_client") -> Cl
         abort(403)
     if audit_as:
         audit(audit_as, client=client)
+    return client
+
+
+def may_read_diary(actor: Actor, client: Client) -> bool:
+    """The client themselves; their own trainer or trainee only while the client shares the
+    diary. Managers, champions and admins never read a diary (reports use counts)."""
+    if actor.role == Role.CLIENT:
+        return may_see_client(actor, client)
+    return actor.role in CASELOAD_ROLES and client.diary_shared and may_see_client(actor, client)
+
+
+def diary_for_staff(client_id: int) -> Client:
+    """Load a client whose diary a trainer wants to read, refuse without consent, and audit."""
+    client = client_for_staff(client_id, audit_as=None)
+    if not may_read_diary(current_actor(), client):
+        abort(403)
+    audit("view_diary", client=client)
     return client
 
 

@@ -1,7 +1,7 @@
 """What every template can use: the actor, navigation, dates in London, versioned assets."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app, url_for
@@ -35,7 +35,7 @@ def london_datetime(moment: datetime | None, style: str = "%-d %B %Y at %-H:%M")
 
 # Home page and label for each role, used after login and in the navigation.
 ROLE_HOMES = {
-    Role.CLIENT: ("home.today", "Today"),
+    Role.CLIENT: ("diary.today", "Today"),
     Role.CHAMPION: ("home.activities", "My activities"),
     Role.TRAINEE: ("home.caseload", "My caseload"),
     Role.TRAINER: ("home.caseload", "My caseload"),
@@ -50,6 +50,8 @@ def navigation() -> list[tuple[str, str]]:
     if actor is None or actor.role is None:
         return []
     links = [ROLE_HOMES[actor.role]]
+    if actor.role == Role.CLIENT:
+        links.append(("diary.week", "My week"))
     if can(actor, "admin.services"):
         links.append(("admin.services", "Services"))
     links.append(("account.show", "My account"))
@@ -63,7 +65,12 @@ def init_app(app: Flask) -> None:
         navigation=navigation,
         role_label=lambda role: ROLE_LABELS[Role(role)],
         london_today=london_today,
+        timedelta=timedelta,
     )
+
+    from pwa.diary.options import form_options
+
+    app.jinja_env.globals.update(form_options())
 
     @app.context_processor
     def inject_actor():

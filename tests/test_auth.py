@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models import Person, SetupCode
+from models import Client, Person, SetupCode
 from pwa import accounts
 from pwa.clock import utcnow
 from tests.conftest import TEST_SECRET_KEY, act_as, csrf_token, log_in, post_form
@@ -178,6 +178,7 @@ def issue(app, db_session, person, *, purpose="setup", hours=72) -> str:
 @pytest.fixture
 def newcomer(db_session, world):
     person, _grant = add_person(db_session, "new-client", role="client", service=world.north, password=False)
+    db_session.add(Client(service_id=world.north.id, person_id=person.id, full_name="New Client"))
     db_session.commit()
     return person
 

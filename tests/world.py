@@ -1,12 +1,15 @@
 """A small service world for tests: built fast, with one password hash shared by everyone."""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 
 from sqlmodel import Session
 
-from models import Client, Person, RoleGrant, Service
+from models import Client, DiaryEntry, DiaryFavourite, Person, RoleGrant, Service
 from pwa import accounts
+from pwa.clock import london_today, utcnow
 
 PASSWORD = "green-apple-bicycle"
 
@@ -24,6 +27,8 @@ class World:
     people: dict[str, Person] = field(default_factory=dict)
     grants: dict[str, RoleGrant] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)
+    entries: dict[str, DiaryEntry] = field(default_factory=dict)
+    favourites: dict[str, DiaryFavourite] = field(default_factory=dict)
 
 
 def add_person(
@@ -91,4 +96,35 @@ def build_world(session: Session) -> World:
     session.add_all(clients.values())
     session.commit()
     world.clients = clients
+    add_diary(session, world)
     return world
+
+
+def diary_entry(client: Client, kind: str = "mood", *, moment: datetime | None = None, **values) -> DiaryEntry:
+    """A stored entry made directly (tests of reading and access, not of checking input)."""
+    moment = moment or utcnow()
+    values = values or {"mood": 4}
+    return DiaryEntry(
+        uuid=str(uuid.uuid4()),
+        service_id=client.service_id,
+        client_id=client.id,
+        kind=kind,
+        occurred_at=moment,
+        day=london_today(moment),
+        body_hash="test",
+        **values,
+    )
+
+
+def add_diary(session: Session, world: World) -> None:
+    own = world.clients["own"]
+    world.entries = {
+        "own": diary_entry(own, "activity", activity="walking", minutes=30, intensity="moderate"),
+        "own-deleted": diary_entry(own, "mood", mood=2, deleted_at=utcnow()),
+        "south": diary_entry(world.clients["south"], "mood", mood=5),
+    }
+    world.favourites = {
+        "own": DiaryFavourite(client_id=own.id, kind="mood", label="Mood good", values={"kind": "mood", "mood": 4})
+    }
+    session.add_all([*world.entries.values(), *world.favourites.values()])
+    session.commit()

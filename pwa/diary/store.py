@@ -1,0 +1,207 @@
+"""Saving, changing and reading diary entries. Database work only, no HTTP."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models import Client, DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
+from pwa.clock import utcnow
+from pwa.diary.rules import KIND_FIELDS, Checked
+
+# Columns that make up an entry's content (what history snapshots and repeats copy).
+CONTENT_FIELDS = ["kind", "occurred_at", "day", "note"] + sorted(set().union(*KIND_FIELDS.values()) | {"units"})
+# How long a deleted entry can be brought back.
+RESTORE_DAYS = 30
+
+
+@dataclass
+class SaveResult:
+    status: str  # "created", "duplicate" (already had it) or "conflict" (same UUID, different entry)
+    entry: DiaryEntry
+
+
+def snapshot(entry: DiaryEntry) -> dict:
+    """The entry's content as JSON-safe values, for history."""
+    values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+    values["occurred_at"] = entry.occurred_at.isoformat()
+    values["day"] = entry.day.isoformat()
+    values["deleted"] = entry.deleted_at is not None
+    return values
+
+
+def _revision(entry: DiaryEntry, action: str, by_id: int | None) -> DiaryEntryRevision:
+    return DiaryEntryRevision(
+        entry_id=entry.id, version=entry.version, action=action, changed_by_id=by_id, snapshot=snapshot(entry)
+    )
+
+
+def _new_entry(client: Client, checked: Checked, by_id: int | None) -> DiaryEntry:
+    return DiaryEntry(
+        service_id=client.service_id,
+        client_id=client.id,
+        body_hash=checked.fingerprint,
+        entered_by_id=by_id,
+        **checked.values,
+    )
+
+
+def _result_for_existing(existing: DiaryEntry, checked: Checked) -> SaveResult:
+    return SaveResult("duplicate" if existing.body_hash == checked.fingerprint else "conflict", existing)
+
+
+def save_new_entries(session: Session, client: Client, batch: Sequence[Checked], by_id: int | None) -> list[SaveResult]:
+    """Store checked entries for a client, once per UUID, in one transaction.
+
+    A UUID we already have is answered "duplicate" when the content matches (a replay) and
+    "conflict" when it does not: never a second row, never a silent overwrite.
+    """
+    uuids = [checked.values["uuid"] for checked in batch]
+    existing = {
+        entry.uuid: entry
+        for entry in session.exec(
+            select(DiaryEntry).where(DiaryEntry.client_id == client.id, DiaryEntry.uuid.in_(uuids))
+        ).all()
+    }
+    results: list[SaveResult | None] = []
+    created: dict[str, DiaryEntry] = {}
+    for checked in batch:
+        uuid = checked.values["uuid"]
+        if uuid in existing:
+            results.append(_result_for_existing(existing[uuid], checked))
+        elif uuid in created:  # the same UUID twice in one batch
+            first = created[uuid]
+            results.append(SaveResult("duplicate" if first.body_hash == checked.fingerprint else "conflict", first))
+        else:
+            created[uuid] = _new_entry(client, checked, by_id)
+            results.append(SaveResult("created", created[uuid]))
+    if not created:
+        return results
+    try:
+        session.add_all(created.values())
+        session.flush()
+        session.add_all(_revision(entry, "create", by_id) for entry in created.values())
+        session.commit()
+    except IntegrityError:
+        # Another request saved one of these UUIDs at the same moment: go one by one.
+        session.rollback()
+        return [save_new_entries(session, client, [checked], by_id)[0] for checked in batch]
+    return results
+
+
+def edit_entry(session: Session, entry: DiaryEntry, checked: Checked, by_id: int | None) -> None:
+    """Change an entry's content; the old version stays in history."""
+    for name, value in checked.values.items():
+        if name not in ("uuid", "kind"):
+            setattr(entry, name, value)
+    # Fields of this kind that the new version leaves empty are cleared.
+    for name in KIND_FIELDS[entry.kind] | {"units"}:
+        if name not in checked.values:
+            setattr(entry, name, None)
+    entry.version += 1
+    entry.updated_at = utcnow()
+    session.add(entry)
+    session.flush()
+    session.add(_revision(entry, "edit", by_id))
+    session.commit()
+
+
+def delete_entry(session: Session, entry: DiaryEntry, by_id: int | None) -> None:
+    """Hide an entry; it can be restored for RESTORE_DAYS days."""
+    entry.deleted_at = utcnow()
+    entry.version += 1
+    session.add(entry)
+    session.flush()
+    session.add(_revision(entry, "delete", by_id))
+    session.commit()
+
+
+def can_restore(entry: DiaryEntry, now: datetime | None = None) -> bool:
+    return entry.deleted_at is not None and (now or utcnow()) - entry.deleted_at <= timedelta(days=RESTORE_DAYS)
+
+
+def restore_entry(session: Session, entry: DiaryEntry, by_id: int | None) -> None:
+    entry.deleted_at = None
+    entry.version += 1
+    session.add(entry)
+    session.flush()
+    session.add(_revision(entry, "restore", by_id))
+    session.commit()
+
+
+def entries_between(session: Session, client_id: int, first: date, last: date) -> list[DiaryEntry]:
+    """A client's entries from the first to the last London day (inclusive), oldest first."""
+    return list(
+        session.exec(
+            select(DiaryEntry)
+            .where(
+                DiaryEntry.client_id == client_id,
+                DiaryEntry.day >= first,
+                DiaryEntry.day <= last,
+                DiaryEntry.deleted_at.is_(None),
+            )
+            .order_by(DiaryEntry.occurred_at, DiaryEntry.id)
+        ).all()
+    )
+
+
+def recently_deleted(session: Session, client_id: int) -> list[DiaryEntry]:
+    since = utcnow() - timedelta(days=RESTORE_DAYS)
+    return list(
+        session.exec(
+            select(DiaryEntry)
+            .where(DiaryEntry.client_id == client_id, DiaryEntry.deleted_at >= since)
+            .order_by(DiaryEntry.deleted_at.desc())
+        ).all()
+    )
+
+
+def repeat_values(entry_or_values) -> dict:
+    """The fields to copy when repeating an entry (its content, not its time, note or ID)."""
+    values = entry_or_values if isinstance(entry_or_values, dict) else snapshot(entry_or_values)
+    kind = values["kind"]
+    repeated = {name: values.get(name) for name in KIND_FIELDS[kind] if values.get(name) not in (None, "", [])}
+    if kind == "alcohol" and repeated.get("drink") in (None, "other") and "marker" not in repeated:
+        repeated["drink"] = "other"
+    return {"kind": kind, **repeated}
+
+
+def recent_items(session: Session, client_id: int, kind: str, limit: int = 6, scan: int = 60) -> list[DiaryEntry]:
+    """The client's latest different items of a kind, newest first, for one-tap repeats."""
+    from pwa.diary.describe import entry_label
+
+    rows = session.exec(
+        select(DiaryEntry)
+        .where(DiaryEntry.client_id == client_id, DiaryEntry.kind == kind, DiaryEntry.deleted_at.is_(None))
+        .where(DiaryEntry.marker.is_(None))
+        .order_by(DiaryEntry.occurred_at.desc())
+        .limit(scan)
+    ).all()
+    seen, recent = set(), []
+    for entry in rows:
+        label = entry_label(entry, with_time=False)
+        if label not in seen:
+            seen.add(label)
+            recent.append(entry)
+        if len(recent) == limit:
+            break
+    return recent
+
+
+def favourites(session: Session, client_id: int, kind: str | None = None) -> list[DiaryFavourite]:
+    query = select(DiaryFavourite).where(DiaryFavourite.client_id == client_id)
+    if kind:
+        query = query.where(DiaryFavourite.kind == kind)
+    return list(session.exec(query.order_by(DiaryFavourite.label)).all())
+
+
+def comments_between(session: Session, client_id: int, first: date, last: date) -> list[DiaryComment]:
+    return list(
+        session.exec(
+            select(DiaryComment)
+            .where(DiaryComment.client_id == client_id, DiaryComment.day >= first, DiaryComment.day <= last)
+            .order_by(DiaryComment.created_at)
+        ).all()
+    )
