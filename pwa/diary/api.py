@@ -3,6 +3,7 @@
 See docs/api.md. Each entry is answered on its own: created, duplicate (we already had it)
 or rejected (with a reason per field). Nothing is half-saved: a rejected entry stores nothing.
 """
+
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -69,7 +70,9 @@ def add_entries():
         else:
             answers[position] = {"uuid": uuid, "status": "rejected", "errors": checked.errors}
     if to_save:
-        for position, result in zip(positions, store.save_new_entries(db.session(), record, to_save, actor.person.id)):
+        for position, result in zip(
+            positions, store.save_new_entries(db.session(), record, to_save, actor.person.id), strict=True
+        ):
             answer = {"uuid": result.entry.uuid, "status": result.status, "id": result.entry.id}
             if result.status == "conflict":
                 answer = {

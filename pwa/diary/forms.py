@@ -2,7 +2,6 @@
 
 import json
 import uuid
-from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
@@ -30,13 +29,10 @@ def raw_entries_from_one_tap(form: MultiDict) -> list:
     return entries
 
 
-def one_tap_entry(values: dict, day: date | None = None) -> str:
+def one_tap_entry(values: dict) -> str:
     """The hidden field value for a one-tap button: the entry's content with a fresh UUID.
 
     A new UUID is made every time the page is drawn, so pressing the button twice sends the
     same entry twice and it is saved once.
     """
-    entry = {"uuid": str(uuid.uuid4()), **values}
-    if day is not None:
-        entry["day"] = day.isoformat()
-    return json.dumps(entry, separators=(",", ":"))
+    return json.dumps({"uuid": str(uuid.uuid4()), **values}, separators=(",", ":"))

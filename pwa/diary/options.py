@@ -1,4 +1,5 @@
 """Choices for the diary forms as (code, label, picture) tuples, shared by every template."""
+
 from pwa.diary import vocab
 
 

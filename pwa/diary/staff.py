@@ -1,4 +1,5 @@
 """A trainer reads a client's diary (with the client's consent) and leaves short comments."""
+
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, request, url_for

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from models import Client, DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
 from pwa.clock import utcnow
+from pwa.diary.describe import entry_label
 from pwa.diary.rules import KIND_FIELDS, Checked
 
 # Columns that make up an entry's content (what history snapshots and repeats copy).
@@ -170,8 +171,6 @@ def repeat_values(entry_or_values) -> dict:
 
 def recent_items(session: Session, client_id: int, kind: str, limit: int = 6, scan: int = 60) -> list[DiaryEntry]:
     """The client's latest different items of a kind, newest first, for one-tap repeats."""
-    from pwa.diary.describe import entry_label
-
     rows = session.exec(
         select(DiaryEntry)
         .where(DiaryEntry.client_id == client_id, DiaryEntry.kind == kind, DiaryEntry.deleted_at.is_(None))

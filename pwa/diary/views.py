@@ -111,7 +111,6 @@ def _form_context(record: Client, kind: str, day: date, values: dict, errors: di
     """What the entry form needs: the day list, and recents, favourites and presets to repeat."""
     session = db.session()
     today = london_today()
-    one_tap_day = None if day == today else day
     context = {
         "kind": kind,
         "day": day,
@@ -127,7 +126,7 @@ def _form_context(record: Client, kind: str, day: date, values: dict, errors: di
     if day != today:
         return context
     context["recents"] = [
-        (entry_label(entry, with_time=False), one_tap_entry(store.repeat_values(entry), one_tap_day), entry.id)
+        (entry_label(entry, with_time=False), one_tap_entry(store.repeat_values(entry)), entry.id)
         for entry in store.recent_items(session, record.id, kind)
     ]
     context["favourites"] = [
