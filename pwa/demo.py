@@ -1,9 +1,15 @@
 """A fictional demo service with one login per role. All names and places are made up."""
 
+import uuid
+from datetime import timedelta
+
 from sqlmodel import Session, select
 
-from models import Client, Person, RoleGrant, Service
+from models import Client, DiaryComment, Person, RoleGrant, Service
 from pwa import accounts
+from pwa.clock import london_today, utcnow
+from pwa.diary.rules import check_entry
+from pwa.diary.store import save_new_entries
 from pwa.roles import Role
 
 DEMO_PASSWORD = "try-the-demo"
@@ -28,6 +34,50 @@ def _person(session: Session, username: str, name: str) -> Person:
     session.add(person)
     session.flush()
     return person
+
+
+# A week of the demo client's diary: (days ago, London time, kind, values).
+DEMO_DIARY = [
+    (6, "08:00", "food", {"meal": "breakfast", "description": "Porridge with banana", "portions": 1}),
+    (6, "17:30", "activity", {"activity": "walking", "minutes": 30, "intensity": "moderate"}),
+    (6, "20:00", "alcohol", {"drink": "beer_pint_4", "quantity": 2}),
+    (5, "12:30", "food", {"meal": "lunch", "description": "Soup and bread", "portions": 2}),
+    (5, "21:00", "mood", {"mood": 3, "mood_words": ["tired"]}),
+    (4, "09:00", "alcohol", {"marker": "drink_free"}),
+    (4, "10:00", "activity", {"activity": "swimming", "minutes": 40, "intensity": "vigorous"}),
+    (3, "13:00", "food", {"meal": "lunch", "description": "Jacket potato and beans", "portions": 1}),
+    (3, "19:00", "smoking", {"cigarettes": 5}),
+    (2, "08:30", "weight", {"weight_kg": 86.4}),
+    (2, "18:00", "food", {"meal": "dinner", "description": "Chicken stir fry", "portions": 3}),
+    (1, "20:30", "alcohol", {"drink": "wine_175_12", "quantity": 1}),
+    (1, "21:00", "mood", {"mood": 4, "mood_words": ["calm", "good"]}),
+    (0, "07:45", "food", {"meal": "breakfast", "description": "Toast and an apple", "portions": 1}),
+]
+
+
+def _demo_diary(session: Session, client: Client, trainer: Person) -> None:
+    """Give the demo client a week of entries (through the same checks as real ones) and a comment."""
+    now = utcnow()
+    today = london_today(now)
+    checked = []
+    for days_ago, clock, kind, values in DEMO_DIARY:
+        day = today - timedelta(days=days_ago)
+        raw = {"uuid": str(uuid.uuid4()), "kind": kind, "day": day.isoformat(), "time": clock, **values}
+        if days_ago == 0:
+            raw.pop("time")  # today: "now", so it is never in the future
+        result = check_entry(raw, now=now)
+        if result.ok:
+            checked.append(result)
+    save_new_entries(session, client, checked, by_id=None)
+    session.add(
+        DiaryComment(
+            service_id=client.service_id,
+            client_id=client.id,
+            day=today - timedelta(days=4),
+            author_id=trainer.id,
+            text="Well done on the swim and the drink-free day!",
+        )
+    )
 
 
 def load_demo(session: Session) -> bool:

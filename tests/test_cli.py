@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
-from models import Client, Person, RoleGrant, Service
-from pwa.demo import DEMO_LOGINS, DEMO_PASSWORD
+from models import Client, DiaryEntry, Person, RoleGrant, Service
+from pwa.demo import DEMO_DIARY, DEMO_LOGINS, DEMO_PASSWORD
 from tests.conftest import log_in
 
 
@@ -58,5 +58,6 @@ def test_demo_loads_one_login_per_role_once(runner, app, db_session):
     roles = {grant.role for grant in db_session.exec(select(RoleGrant)).all()}
     assert roles == {"client", "champion", "trainee", "trainer", "manager", "admin"}
     assert db_session.exec(select(Client)).all()
+    assert len(db_session.exec(select(DiaryEntry)).all()) == len(DEMO_DIARY)  # every demo entry passes the checks
     for username, _name, _role, _wte in DEMO_LOGINS:
         assert log_in(app.test_client(), username, DEMO_PASSWORD).headers["Location"] == "/", username
