@@ -102,9 +102,12 @@ def load_demo(session: Session) -> bool:
         service_id = None if role == Role.ADMIN else service.id
         session.add(RoleGrant(person_id=person.id, service_id=service_id, role=role.value, wte=wte))
     trainer = people["demo-trainer"]
-    session.add(
-        Client(service_id=service.id, person_id=people["demo-client"].id, trainer_id=trainer.id, full_name="Alex Demo")
+    alex = Client(
+        service_id=service.id, person_id=people["demo-client"].id, trainer_id=trainer.id, full_name="Alex Demo"
     )
+    session.add(alex)
+    session.flush()
+    _demo_diary(session, alex, trainer)
     for name in DEMO_CASELOAD:
         session.add(Client(service_id=service.id, trainer_id=trainer.id, full_name=name))
     session.add(Client(service_id=service.id, trainer_id=people["demo-trainee"].id, full_name="Lee Invented"))
