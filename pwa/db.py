@@ -32,7 +32,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # No server-side prepared statements: after a few runs PostgreSQL may switch a prepared query
+    # to a generic plan, and "client_id = ? AND uuid IN (...)" then scans a client's whole diary.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"prepare_threshold": None}
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -184,3 +184,26 @@ def test_junk_never_causes_a_server_error(client_api, batch):
     assert isinstance(body, dict)
     for result in body.get("results", []):
         assert result["status"] in ("created", "duplicate", "rejected")
+
+
+def test_a_uuid_saved_by_a_racing_request_is_answered_as_duplicate(db_session, world, monkeypatch):
+    """Two requests with the same UUID at once: the loser's insert hits the unique index, and it
+    then finds the winner's row and answers "duplicate" (no error, no second row)."""
+    from pwa.clock import utcnow
+    from pwa.diary import store
+    from pwa.diary.rules import check_entry
+
+    record = world.clients["own"]
+    checked = [check_entry(mood(3), now=utcnow()), check_entry(mood(4), now=utcnow())]
+    assert store.save_new_entries(db_session, record, checked[:1], None)[0].status == "created"
+    real_lookup = store.existing_entries
+    calls = []
+
+    def lookup_that_misses_the_first_time(*args):
+        calls.append(args)
+        return {} if len(calls) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(store, "existing_entries", lookup_that_misses_the_first_time)
+    results = store.save_new_entries(db_session, record, checked, None)
+    assert [result.status for result in results] == ["duplicate", "created"]
+    assert len(rows(db_session, world, uuid=checked[0].values["uuid"])) == 1

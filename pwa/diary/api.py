@@ -73,10 +73,10 @@ def add_entries():
         for position, result in zip(
             positions, store.save_new_entries(db.session(), record, to_save, actor.person.id), strict=True
         ):
-            answer = {"uuid": result.entry.uuid, "status": result.status, "id": result.entry.id}
+            answer = {"uuid": result.uuid, "status": result.status, "id": result.id}
             if result.status == "conflict":
                 answer = {
-                    "uuid": result.entry.uuid,
+                    "uuid": result.uuid,
                     "status": "rejected",
                     "errors": {"uuid": "A different entry was already saved with this ID."},
                 }

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,19 +19,23 @@ CONTENT_FIELDS = ["kind", "occurred_at", "day", "note"] + sorted(set().union(*KI
 RESTORE_DAYS = 30
 
 
-@dataclass
+@dataclass(frozen=True)
 class SaveResult:
     status: str  # "created", "duplicate" (already had it) or "conflict" (same UUID, different entry)
-    entry: DiaryEntry
+    id: int
+    uuid: str
+    day: date
 
 
 def snapshot(entry: DiaryEntry) -> dict:
     """The entry's content as JSON-safe values, for history."""
-    values = {name: getattr(entry, name) for name in CONTENT_FIELDS}
-    values["occurred_at"] = entry.occurred_at.isoformat()
-    values["day"] = entry.day.isoformat()
+    values = _json_safe({name: getattr(entry, name) for name in CONTENT_FIELDS})
     values["deleted"] = entry.deleted_at is not None
     return values
+
+
+def _json_safe(values: dict) -> dict:
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in values.items()}
 
 
 def _revision(entry: DiaryEntry, action: str, by_id: int | None) -> DiaryEntryRevision:
@@ -39,56 +44,94 @@ def _revision(entry: DiaryEntry, action: str, by_id: int | None) -> DiaryEntryRe
     )
 
 
-def _new_entry(client: Client, checked: Checked, by_id: int | None) -> DiaryEntry:
-    return DiaryEntry(
-        service_id=client.service_id,
-        client_id=client.id,
-        body_hash=checked.fingerprint,
-        entered_by_id=by_id,
-        **checked.values,
-    )
+def _result_for_existing(existing, checked: Checked) -> SaveResult:
+    status = "duplicate" if existing.body_hash == checked.fingerprint else "conflict"
+    return SaveResult(status, existing.id, existing.uuid, existing.day)
 
 
-def _result_for_existing(existing: DiaryEntry, checked: Checked) -> SaveResult:
-    return SaveResult("duplicate" if existing.body_hash == checked.fingerprint else "conflict", existing)
+def existing_entries(session: Session, client_id: int, uuids: list[str]) -> dict:
+    """The client's entries already stored under these UUIDs (id, uuid, day, body_hash)."""
+    rows = session.exec(
+        select(DiaryEntry.id, DiaryEntry.uuid, DiaryEntry.day, DiaryEntry.body_hash).where(
+            DiaryEntry.client_id == client_id, DiaryEntry.uuid.in_(uuids)
+        )
+    ).all()
+    return {row.uuid: row for row in rows}
 
 
-def save_new_entries(session: Session, client: Client, batch: Sequence[Checked], by_id: int | None) -> list[SaveResult]:
+def save_new_entries(
+    session: Session, client: Client, batch: Sequence[Checked], by_id: int | None, *, retry: bool = True
+) -> list[SaveResult]:
     """Store checked entries for a client, once per UUID, in one transaction.
 
     A UUID we already have is answered "duplicate" when the content matches (a replay) and
-    "conflict" when it does not: never a second row, never a silent overwrite.
+    "conflict" when it does not: never a second row, never a silent overwrite. Rows are
+    inserted in bulk (no ORM objects), because a phone's offline queue can send a hundred at once.
     """
-    uuids = [checked.values["uuid"] for checked in batch]
-    existing = {
-        entry.uuid: entry
-        for entry in session.exec(
-            select(DiaryEntry).where(DiaryEntry.client_id == client.id, DiaryEntry.uuid.in_(uuids))
-        ).all()
-    }
-    results: list[SaveResult | None] = []
-    created: dict[str, DiaryEntry] = {}
+    existing = existing_entries(session, client.id, [checked.values["uuid"] for checked in batch])
+    new: dict[str, Checked] = {}
+    for checked in batch:
+        uuid = checked.values["uuid"]
+        if uuid not in existing and uuid not in new:
+            new[uuid] = checked
+    now = utcnow()
+    rows = [
+        {
+            **{name: None for name in CONTENT_FIELDS},
+            **checked.values,
+            "service_id": client.service_id,
+            "client_id": client.id,
+            "body_hash": checked.fingerprint,
+            "entered_by_id": by_id,
+            "version": 1,
+            "note": checked.values.get("note") or "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for checked in new.values()
+    ]
+    ids: dict[str, int] = {}
+    if rows:
+        try:
+            inserted = session.execute(
+                insert(DiaryEntry).returning(DiaryEntry.id, DiaryEntry.uuid, sort_by_parameter_order=True), rows
+            ).all()
+            ids = {row.uuid: row.id for row in inserted}
+            session.execute(
+                insert(DiaryEntryRevision),
+                [
+                    {
+                        "entry_id": ids[row["uuid"]],
+                        "version": 1,
+                        "action": "create",
+                        "changed_by_id": by_id,
+                        "changed_at": now,
+                        "snapshot": {**_json_safe({name: row[name] for name in CONTENT_FIELDS}), "deleted": False},
+                    }
+                    for row in rows
+                ],
+            )
+            session.commit()
+        except IntegrityError:
+            # Another request saved one of these UUIDs at the same moment: look again, one by one,
+            # and its row is then found and answered as a duplicate.
+            session.rollback()
+            if not retry:
+                raise
+            return [save_new_entries(session, client, [checked], by_id, retry=False)[0] for checked in batch]
+
+    results, answered = [], set()
     for checked in batch:
         uuid = checked.values["uuid"]
         if uuid in existing:
             results.append(_result_for_existing(existing[uuid], checked))
-        elif uuid in created:  # the same UUID twice in one batch
-            first = created[uuid]
-            results.append(SaveResult("duplicate" if first.body_hash == checked.fingerprint else "conflict", first))
+        elif uuid in answered:  # the same UUID twice in one batch
+            first = new[uuid]
+            status = "duplicate" if first.fingerprint == checked.fingerprint else "conflict"
+            results.append(SaveResult(status, ids[uuid], uuid, first.values["day"]))
         else:
-            created[uuid] = _new_entry(client, checked, by_id)
-            results.append(SaveResult("created", created[uuid]))
-    if not created:
-        return results
-    try:
-        session.add_all(created.values())
-        session.flush()
-        session.add_all(_revision(entry, "create", by_id) for entry in created.values())
-        session.commit()
-    except IntegrityError:
-        # Another request saved one of these UUIDs at the same moment: go one by one.
-        session.rollback()
-        return [save_new_entries(session, client, [checked], by_id)[0] for checked in batch]
+            answered.add(uuid)
+            results.append(SaveResult("created", ids[uuid], uuid, checked.values["day"]))
     return results
 
 

@@ -177,7 +177,7 @@ def _after_save(results: list[store.SaveResult]):
         flash("This was already in your diary.", "info")
     else:
         flash("Saved.", "success")
-    first_day = results[0].entry.day
+    first_day = results[0].day
     return redirect(url_for("diary.today") if first_day == london_today() else url_for("diary.day", day=first_day))
 
 
