@@ -32,6 +32,10 @@ test: install
 test-browser: install
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
 
+# Performance goals are measured here, never in tests. BENCH_ARGS="--database-url postgresql://..." for PostgreSQL.
+bench: install
+	$(BIN)/python bench/diary_bench.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

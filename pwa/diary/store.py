@@ -93,10 +93,8 @@ def save_new_entries(
     ids: dict[str, int] = {}
     if rows:
         try:
-            inserted = session.execute(
-                insert(DiaryEntry).returning(DiaryEntry.id, DiaryEntry.uuid, sort_by_parameter_order=True), rows
-            ).all()
-            ids = {row.uuid: row.id for row in inserted}
+            inserted = session.execute(insert(DiaryEntry).returning(DiaryEntry.id, DiaryEntry.uuid), rows).all()
+            ids = {row.uuid: row.id for row in inserted}  # matched by UUID, so row order does not matter
             session.execute(
                 insert(DiaryEntryRevision),
                 [
