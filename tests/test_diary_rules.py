@@ -1,4 +1,5 @@
 """Checking diary entries (pwa.diary.rules): every kind, ranges, times, units. No HTTP."""
+
 import uuid
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,5 @@
 """Day and week totals against the guidelines, across London day, week and clock changes."""
+
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
