@@ -18,10 +18,14 @@ APP_NAME = "Health Trainer"
 THEME_COLOUR = "#005a52"
 BACKGROUND_COLOUR = "#ffffff"
 
+# The offline diary queue, shared by the pages and the worker (which imports it).
+DIARY_QUEUE_SCRIPT = "js/diary-queue.js"
 # Static files the service worker keeps so the app opens with no signal. No personal data.
 SHELL_ASSETS = [
     "css/app.css",
     "js/app.js",
+    DIARY_QUEUE_SCRIPT,
+    "js/diary.js",
     "vendor/htmx/htmx.min.js",
     "icons/icon-192.png",
     "icons/icon.svg",
@@ -98,6 +102,7 @@ def service_worker():
         .replace('"__VERSION__"', json.dumps(worker_version(urls)))
         .replace('["__SHELL_URLS__"]', json.dumps(urls))
         .replace('"__OFFLINE_URL__"', json.dumps(url_for("pwa.offline")))
+        .replace('"__DIARY_QUEUE_URL__"', json.dumps(static_url(DIARY_QUEUE_SCRIPT)))
     )
     response = Response(body, mimetype="text/javascript")
     # Browsers must check for a new worker on every visit.

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 
-from models import Client, DiaryEntry, DiaryFavourite
+from models import Client, DiaryEntry, DiaryFavourite, Person
 from pwa import db
 from pwa.clock import london_today, to_london, utcnow
 from pwa.diary import store, vocab
@@ -38,7 +38,7 @@ def _parse_day(text: str | None, default: date) -> date:
         abort(404)
 
 
-def day_page(record: Client, day: date, template: str = "diary/day.html"):
+def day_page(record: Client, day: date, template: str = "diary/day.html", **extra):
     """Entries, totals and comments for one day, with the week so far."""
     session = db.session()
     monday = week_start(day)
@@ -58,6 +58,7 @@ def day_page(record: Client, day: date, template: str = "diary/day.html"):
         comments=store.comments_between(session, record.id, day, day),
         quick=_quick_actions() if day == today else None,
         entry_label=entry_label,
+        **extra,
     )
 
 
@@ -72,7 +73,9 @@ def _quick_actions() -> dict:
 @bp.get("/today")
 @requires("diary.own")
 def today():
-    return day_page(my_record(), london_today(), template="diary/today.html")
+    record = my_record()
+    trainer = db.session().get(Person, record.trainer_id) if record.trainer_id else None
+    return day_page(record, london_today(), template="diary/today.html", trainer=trainer)
 
 
 @bp.get("/diary/day/<day>")

@@ -92,6 +92,35 @@
     }
   });
 
+  // A boosted page swaps only the body's content, so copy the new body's data attributes and
+  // hx-headers too: the logged-in person (diary.js), the CSRF header, the clear-caches flag.
+  function copyBodyAttributes(responseText) {
+    var tag = /<body\b[^>]*>/i.exec(responseText || "");
+    if (!tag) {
+      return;
+    }
+    var fresh = new DOMParser().parseFromString(tag[0] + "</body>", "text/html").body;
+    var body = document.body;
+    function copied(name) { return name.indexOf("data-") === 0 || name === "hx-headers"; }
+    Array.prototype.slice.call(body.attributes).forEach(function (attribute) {
+      if (copied(attribute.name) && !fresh.hasAttribute(attribute.name)) {
+        body.removeAttribute(attribute.name);
+      }
+    });
+    Array.prototype.forEach.call(fresh.attributes, function (attribute) {
+      if (copied(attribute.name)) {
+        body.setAttribute(attribute.name, attribute.value);
+      }
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target === document.body && event.detail.xhr) {
+      copyBodyAttributes(event.detail.xhr.responseText);
+      clearCachesAfterLogout();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     clearCachesAfterLogout();
     setUpInstallButton();
