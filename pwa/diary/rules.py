@@ -136,8 +136,7 @@ def _check_time(moment: datetime, now: datetime) -> None:
 
 def _food(raw, values, errors) -> None:
     meal = _field(errors, "meal", lambda: _choice(raw.get("meal"), vocab.MEALS, "Choose a meal."))
-    if meal is None and "meal" not in errors:
-        errors["meal"] = "Choose a meal: breakfast, lunch, dinner, snack or drink."
+    _require(errors, "meal", meal, "Choose a meal: breakfast, lunch, dinner, snack or drink.")
     values["meal"] = meal
     values["description"] = _field(
         errors, "description", lambda: _text(raw.get("description"), limit=MAX_DESCRIPTION, name="description")
@@ -169,8 +168,7 @@ def _activity(raw, values, errors) -> None:
     values["activity"] = _field(
         errors, "activity", lambda: _choice(raw.get("activity"), vocab.ACTIVITIES, "Choose what you did.")
     )
-    if values["activity"] is None and "activity" not in errors:
-        errors["activity"] = "Choose what you did, like walking."
+    _require(errors, "activity", values["activity"], "Choose what you did, like walking.")
     values["minutes"] = _field(
         errors,
         "minutes",
@@ -178,8 +176,7 @@ def _activity(raw, values, errors) -> None:
             raw.get("minutes"), low=1, high=1440, whole=True, message="Minutes: a whole number from 1 to 1440."
         ),
     )
-    if values["minutes"] is None and "minutes" not in errors:
-        errors["minutes"] = "How many minutes? Type a number from 1 to 1440."
+    _require(errors, "minutes", values["minutes"], "How many minutes? Type a number from 1 to 1440.")
     values["intensity"] = _field(
         errors,
         "intensity",
@@ -204,8 +201,7 @@ def _alcohol(raw, values, errors) -> None:
         "drink",
         lambda: _choice(raw.get("drink"), [*vocab.DRINK_PRESETS, vocab.OTHER_DRINK], "Choose a drink from the list."),
     )
-    if drink is None and "drink" not in errors:
-        errors["drink"] = "Choose a drink, or 'Other drink'."
+    _require(errors, "drink", drink, "Choose a drink, or 'Other drink'.")
     quantity = _field(
         errors,
         "quantity",
@@ -227,10 +223,9 @@ def _alcohol(raw, values, errors) -> None:
             "abv",
             lambda: _number(raw.get("abv"), low=0, high=100, whole=False, message="Strength: a percent from 0 to 100."),
         )
-        if drink == vocab.OTHER_DRINK and volume is None and "volume_ml" not in errors:
-            errors["volume_ml"] = "Type the size in ml, like 330."
-        if drink == vocab.OTHER_DRINK and abv is None and "abv" not in errors:
-            errors["abv"] = "Type the strength in percent, like 5."
+        if drink == vocab.OTHER_DRINK:
+            _require(errors, "volume_ml", volume, "Type the size in ml, like 330.")
+            _require(errors, "abv", abv, "Type the strength in percent, like 5.")
     if errors:
         return
     units = round(quantity * volume * abv / 1000, 2)
@@ -257,8 +252,7 @@ def _smoking(raw, values, errors) -> None:
             raw.get("cigarettes"), low=1, high=200, whole=True, message="How many: a number from 1 to 200."
         ),
     )
-    if values["cigarettes"] is None and "cigarettes" not in errors:
-        errors["cigarettes"] = "How many? Type a number from 1 to 200."
+    _require(errors, "cigarettes", values["cigarettes"], "How many? Type a number from 1 to 200.")
 
 
 def _mood(raw, values, errors) -> None:
@@ -267,8 +261,7 @@ def _mood(raw, values, errors) -> None:
         "mood",
         lambda: _number(raw.get("mood"), low=1, high=5, whole=True, message="Choose a face from 1 to 5."),
     )
-    if values["mood"] is None and "mood" not in errors:
-        errors["mood"] = "Choose how you feel."
+    _require(errors, "mood", values["mood"], "Choose how you feel.")
     values["mood_words"] = _field(
         errors, "mood_words", lambda: _choices(raw.get("mood_words"), vocab.MOOD_WORDS, "Choose words from the list.")
     )
@@ -280,8 +273,7 @@ def _weight(raw, values, errors) -> None:
         "weight_kg",
         lambda: _number(raw.get("weight_kg"), low=25, high=350, whole=False, message="Weight: kg from 25 to 350."),
     )
-    if values["weight_kg"] is None and "weight_kg" not in errors:
-        errors["weight_kg"] = "Type your weight in kg, like 72.5."
+    _require(errors, "weight_kg", values["weight_kg"], "Type your weight in kg, like 72.5.")
 
 
 KIND_CHECKS = {
@@ -292,6 +284,12 @@ KIND_CHECKS = {
     "mood": _mood,
     "weight": _weight,
 }
+
+
+def _require(errors: dict[str, str], name: str, value, message: str) -> None:
+    """A required field left empty (and not already wrong): say what to put in it."""
+    if value is None and name not in errors:
+        errors[name] = message
 
 
 def _field(errors: dict[str, str], name: str, read):
