@@ -233,6 +233,21 @@ def test_trainer_reads_a_shared_diary_and_comments(client, world, db_session):
     assert "Great walk!" in client.get("/diary/week").get_data(as_text=True)
 
 
+def test_trainer_comments_on_an_entry_and_the_client_sees_it_beside_it(client, world, db_session):
+    own, entry = world.clients["own"], world.entries["own"]
+    act_as(client, world.people["trainer"], world.grants["trainer"])
+    page = client.get(f"/clients/{own.id}/diary/").get_data(as_text=True)
+    assert f'name="entry_id" value="{entry.id}"' in page
+    post_form(
+        client, f"/clients/{own.id}/diary/comments", {"day": "2000-01-01", "text": "Nice pace", "entry_id": entry.id}
+    )
+    [comment] = db_session.exec(select(DiaryComment)).all()
+    assert comment.entry_id == entry.id and comment.day == entry.day  # the entry's own day wins
+    act_as(client, world.people["client"], world.grants["client"])
+    today = client.get("/today").get_data(as_text=True)
+    assert re.search(r"Walking, 30 minutes.*?Your health trainer: Nice pace", today, re.S)
+
+
 def test_trainer_cannot_comment_on_another_clients_entry(client, world):
     act_as(client, world.people["trainer"], world.grants["trainer"])
     response = post_form(

@@ -42,7 +42,7 @@ PAGES_BY_ROLE = {
     None: ["/login", "/setup", "/setup/ABCD2345", "/offline", wrong_password],
     "client": ["/today", "/account/", "/account/password", "/nope", "/overview"],
     "champion": ["/activities"],
-    "trainer": ["/caseload", "/clients/{own_client}"],
+    "trainer": ["/caseload", "/clients/{own_client}", "/clients/{own_client}/diary/"],
     "manager": ["/overview"],
     "site-admin": [
         "/admin/people",
