@@ -93,10 +93,13 @@ def save_new_entries(
     ids: dict[str, int] = {}
     if rows:
         try:
-            inserted = session.execute(insert(DiaryEntry).returning(DiaryEntry.id, DiaryEntry.uuid), rows).all()
+            # Core inserts on the tables (not the ORM's bulk path, which sends SQLite one row at a time).
+            entries, revisions = DiaryEntry.__table__, DiaryEntryRevision.__table__
+            connection = session.connection()
+            inserted = connection.execute(insert(entries).returning(entries.c.id, entries.c.uuid), rows).all()
             ids = {row.uuid: row.id for row in inserted}  # matched by UUID, so row order does not matter
-            session.execute(
-                insert(DiaryEntryRevision),
+            connection.execute(
+                insert(revisions),
                 [
                     {
                         "entry_id": ids[row["uuid"]],
