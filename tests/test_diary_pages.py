@@ -188,6 +188,7 @@ def test_edit_keeps_history_and_delete_can_be_undone(as_client, db_session, worl
         select(DiaryEntryRevision).where(DiaryEntryRevision.entry_id == entry_id).order_by(DiaryEntryRevision.version)
     ).all()
     assert [(revision.action, revision.snapshot["minutes"]) for revision in history] == [
+        ("create", 30),  # the original, kept at the first change
         ("edit", 40),
         ("delete", 40),
         ("restore", 40),

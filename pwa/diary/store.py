@@ -77,7 +77,6 @@ def save_new_entries(
     now = utcnow()
     rows = [
         {
-            **{name: None for name in CONTENT_FIELDS},
             **checked.values,
             "service_id": client.service_id,
             "client_id": client.id,
@@ -94,24 +93,18 @@ def save_new_entries(
     if rows:
         try:
             # Core inserts on the tables (not the ORM's bulk path, which sends SQLite one row at a time).
-            entries, revisions = DiaryEntry.__table__, DiaryEntryRevision.__table__
+            entries = DiaryEntry.__table__
             connection = session.connection()
-            inserted = connection.execute(insert(entries).returning(entries.c.id, entries.c.uuid), rows).all()
-            ids = {row.uuid: row.id for row in inserted}  # matched by UUID, so row order does not matter
-            connection.execute(
-                insert(revisions),
-                [
-                    {
-                        "entry_id": ids[row["uuid"]],
-                        "version": 1,
-                        "action": "create",
-                        "changed_by_id": by_id,
-                        "changed_at": now,
-                        "snapshot": {**_json_safe({name: row[name] for name in CONTENT_FIELDS}), "deleted": False},
-                    }
-                    for row in rows
-                ],
-            )
+            # Rows of one shape (same columns) go in one statement; empty columns are left out, which
+            # keeps the number of bound values (slow to prepare on PostgreSQL) low.
+            shapes: dict[tuple, list[dict]] = {}
+            for row in rows:
+                shapes.setdefault(tuple(sorted(name for name, value in row.items() if value is not None)), []).append(
+                    {name: value for name, value in row.items() if value is not None}
+                )
+            for same_shape in shapes.values():
+                inserted = connection.execute(insert(entries).returning(entries.c.id, entries.c.uuid), same_shape)
+                ids.update({row.uuid: row.id for row in inserted})  # matched by UUID: row order does not matter
             session.commit()
         except IntegrityError:
             # Another request saved one of these UUIDs at the same moment: look again, one by one,
@@ -136,8 +129,27 @@ def save_new_entries(
     return results
 
 
+def _keep_original(session: Session, entry: DiaryEntry) -> None:
+    """Before an entry's first change, put its original version in history.
+
+    New entries get no history row: the entry itself is its first version, and skipping the
+    copy keeps a phone's 100-entry sync fast. History starts when something changes.
+    """
+    if entry.version == 1:
+        session.add(
+            DiaryEntryRevision(
+                entry_id=entry.id,
+                version=1,
+                action="create",
+                changed_by_id=entry.entered_by_id,
+                snapshot=snapshot(entry),
+            )
+        )
+
+
 def edit_entry(session: Session, entry: DiaryEntry, checked: Checked, by_id: int | None) -> None:
     """Change an entry's content; the old version stays in history."""
+    _keep_original(session, entry)
     for name, value in checked.values.items():
         if name not in ("uuid", "kind"):
             setattr(entry, name, value)
@@ -155,6 +167,7 @@ def edit_entry(session: Session, entry: DiaryEntry, checked: Checked, by_id: int
 
 def delete_entry(session: Session, entry: DiaryEntry, by_id: int | None) -> None:
     """Hide an entry; it can be restored for RESTORE_DAYS days."""
+    _keep_original(session, entry)
     entry.deleted_at = utcnow()
     entry.version += 1
     session.add(entry)
