@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
 from models.people import Client, Person, RoleGrant, SetupCode
+from models.plans import Episode, Goal, GoalRevision, GoalWeek, Plan
 from models.tenancy import Service
 
 metadata = SQLModel.metadata
@@ -16,7 +17,12 @@ __all__ = [
     "DiaryEntry",
     "DiaryEntryRevision",
     "DiaryFavourite",
+    "Episode",
+    "Goal",
+    "GoalRevision",
+    "GoalWeek",
     "Person",
+    "Plan",
     "RoleGrant",
     "Service",
     "SetupCode",

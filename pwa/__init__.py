@@ -45,8 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pwa import account, admin, auth, clients, home, shell
     from pwa.diary import api, staff, views
+    from pwa.plans import views as plans
 
-    for blueprint_module in (auth, account, home, clients, admin, shell, views, staff, api):
+    for blueprint_module in (auth, account, home, clients, admin, shell, views, staff, api, plans):
         app.register_blueprint(blueprint_module.bp)
 
     from pwa import cli

@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "account": lambda actor: True,
     "diary.own": _has_role(Role.CLIENT),
     "diary.read_client": _has_role(*CASELOAD_ROLES),
+    "plan.own": _has_role(Role.CLIENT),
+    "plan.manage": _has_role(*CASELOAD_ROLES),
     "home.activities": _has_role(Role.CHAMPION),
     "home.caseload": _has_role(*CASELOAD_ROLES),
     "home.overview": _has_role(Role.MANAGER),

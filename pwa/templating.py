@@ -51,7 +51,7 @@ def navigation() -> list[tuple[str, str]]:
         return []
     links = [ROLE_HOMES[actor.role]]
     if actor.role == Role.CLIENT:
-        links.append(("diary.week", "My week"))
+        links += [("diary.week", "My week"), ("plans.my_goals", "My goals")]
     if can(actor, "admin.services"):
         links.append(("admin.services", "Services"))
     links.append(("account.show", "My account"))

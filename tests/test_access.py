@@ -52,6 +52,17 @@ ROUTES = {
     ("diary.sharing", "POST"): ({"client"}, {}),
     ("client_diary.week", "GET"): ({"trainer", "trainee"}, {"client_id": "own"}),
     ("client_diary.comment", "POST"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("plans.plan", "GET"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("plans.new_goal", "GET"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("plans.new_goal", "POST"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("plans.edit_goal", "GET"): ({"trainer"}, {"client_id": "own", "goal_id": "own"}),
+    ("plans.edit_goal", "POST"): ({"trainer"}, {"client_id": "own", "goal_id": "own"}),
+    ("plans.stop_goal", "POST"): ({"trainer"}, {"client_id": "own", "goal_id": "own"}),
+    ("plans.record_outcome", "POST"): ({"trainer"}, {"client_id": "own", "goal_id": "own"}),
+    ("plans.excuse_week", "POST"): ({"trainer"}, {"client_id": "own", "goal_id": "own", "monday": "this"}),
+    ("plans.certificate", "GET"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("plans.my_goals", "GET"): ({"client"}, {}),
+    ("plans.check_in", "POST"): ({"client"}, {"goal_id": "own"}),
     ("api.session_state", "GET"): ("public", {}),
     ("api.add_entries", "POST"): ({"client"}, {}),
     ("home.activities", "GET"): ({"champion"}, {}),
@@ -100,7 +111,9 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
     values = {}
     for name, key in arguments.items():
         if name == "client_id":
-            values[name] = world.clients["trainee-own" if actor == "trainee" else key].id
+            # The trainee has their own client; routes about a goal use the one client with a goal.
+            own_case = actor == "trainee" and "goal_id" not in arguments
+            values[name] = world.clients["trainee-own" if own_case else key].id
         elif name == "service_id":
             values[name] = getattr(world, key).id
         elif name == "person_id":
@@ -111,6 +124,10 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
             values[name] = world.entries[key].id
         elif name == "favourite_id":
             values[name] = world.favourites[key].id
+        elif name == "goal_id":
+            values[name] = world.goals[key].id
+        elif name == "monday":
+            values[name] = london_today().isoformat()
         elif name == "day":
             values[name] = (london_today() - timedelta(days=1)).isoformat()
         else:

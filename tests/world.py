@@ -2,12 +2,12 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlmodel import Session
 
-from models import Client, DiaryEntry, DiaryFavourite, Person, RoleGrant, Service
+from models import Client, DiaryEntry, DiaryFavourite, Episode, Goal, Person, Plan, RoleGrant, Service
 from pwa import accounts
 from pwa.clock import london_today, utcnow
 
@@ -29,6 +29,7 @@ class World:
     clients: dict[str, Client] = field(default_factory=dict)
     entries: dict[str, DiaryEntry] = field(default_factory=dict)
     favourites: dict[str, DiaryFavourite] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
 
 
 def add_person(
@@ -97,7 +98,36 @@ def build_world(session: Session) -> World:
     session.commit()
     world.clients = clients
     add_diary(session, world)
+    add_plan(session, world)
     return world
+
+
+def add_plan(session: Session, world: World) -> None:
+    """The own client has a plan with one measurable goal: 150 active minutes a week."""
+    own = world.clients["own"]
+    today = london_today()
+    episode = Episode(service_id=own.service_id, client_id=own.id, started_on=today - timedelta(days=21))
+    session.add(episode)
+    session.flush()
+    plan = Plan(service_id=own.service_id, client_id=own.id, episode_id=episode.id, agreed_on=episode.started_on)
+    session.add(plan)
+    session.flush()
+    world.goals = {
+        "own": Goal(
+            service_id=own.service_id,
+            client_id=own.id,
+            plan_id=plan.id,
+            code="exercise-increase-moderate",
+            wording="Walk for 30 minutes on 5 days",
+            target_kind="active_minutes_week",
+            target_value=150,
+            start_date=episode.started_on,
+            review_date=today + timedelta(days=42),
+            set_by_id=world.people["trainer"].id,
+        )
+    }
+    session.add_all(world.goals.values())
+    session.commit()
 
 
 def diary_entry(client: Client, kind: str = "mood", *, moment: datetime | None = None, **values) -> DiaryEntry:
