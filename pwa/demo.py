@@ -10,6 +10,8 @@ from pwa import accounts
 from pwa.clock import london_today, utcnow
 from pwa.diary.rules import check_entry
 from pwa.diary.store import save_new_entries
+from pwa.plans.rules import check_goal
+from pwa.plans.store import add_goal, plan_for_new_goal
 from pwa.roles import Role
 
 DEMO_PASSWORD = "try-the-demo"
@@ -69,6 +71,7 @@ def _demo_diary(session: Session, client: Client, trainer: Person) -> None:
         if result.ok:
             checked.append(result)
     save_new_entries(session, client, checked, by_id=None)
+    _demo_plan(session, client, trainer, today)
     session.add(
         DiaryComment(
             service_id=client.service_id,
@@ -78,6 +81,31 @@ def _demo_diary(session: Session, client: Client, trainer: Person) -> None:
             text="Well done on the swim and the drink-free day!",
         )
     )
+
+
+def _demo_plan(session: Session, client: Client, trainer: Person, today) -> None:
+    """Three goals agreed three weeks ago: two measured by the diary, one by weekly check-in."""
+    plan = plan_for_new_goal(session, client, today - timedelta(days=21), trainer.id)
+    plan.agreed_on = today - timedelta(days=21)
+    goals = [
+        {"code": "diet-increase-fruit_veg", "wording": "Eat 5 fruit and veg on 3 days a week",
+         "target_kind": "fruit_veg_days", "target_value": "3", "target_portions": "5",
+         "action_what": "Add fruit to breakfast", "barriers": "Fruit costs a lot", "barrier_plan": "Buy frozen veg"},
+        {"code": "alcohol-reduce", "wording": "No more than 10 units a week", "target_kind": "units_week",
+         "target_value": "10", "action_what": "Have a soft drink first at the pub"},
+        {"code": "wellbeing-improve-sleep", "wording": "In bed by 11 on weeknights", "target_kind": "check_in",
+         "action_what": "Phone off at 10:30"},
+    ]  # fmt: skip
+    for raw in goals:
+        start = (today - timedelta(days=21)).isoformat()
+        checked = check_goal(
+            {**raw, "start_date": start, "review_date": (today + timedelta(days=21)).isoformat()}, today=today
+        )
+        # The demo plan started three weeks ago: allow that start date here only.
+        checked.errors.pop("start_date", None)
+        checked.values["start_date"] = today - timedelta(days=21)
+        if checked.ok:
+            add_goal(session, plan, checked, trainer.id)
 
 
 def load_demo(session: Session) -> bool:

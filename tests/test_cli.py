@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from models import Client, DiaryEntry, Person, RoleGrant, Service
+from models import Client, DiaryEntry, Goal, Person, RoleGrant, Service
 from pwa.demo import DEMO_DIARY, DEMO_LOGINS, DEMO_PASSWORD
 from tests.conftest import log_in
 
@@ -59,5 +59,6 @@ def test_demo_loads_one_login_per_role_once(runner, app, db_session):
     assert roles == {"client", "champion", "trainee", "trainer", "manager", "admin"}
     assert db_session.exec(select(Client)).all()
     assert len(db_session.exec(select(DiaryEntry)).all()) == len(DEMO_DIARY)  # every demo entry passes the checks
+    assert len(db_session.exec(select(Goal)).all()) == 3  # and every demo goal
     for username, _name, _role, _wte in DEMO_LOGINS:
         assert log_in(app.test_client(), username, DEMO_PASSWORD).headers["Location"] == "/", username

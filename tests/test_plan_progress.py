@@ -490,7 +490,7 @@ def entries(draw, monday: date, near: tuple[datetime, ...] = ()) -> Entry:
     moment = draw(st.sampled_from(near) | moments(monday) if near else moments(monday))
     deleted = moment if draw(st.integers(0, 9)) == 0 else None
     if kind == "food":
-        fields = {"portions": draw(st.none() | st.integers(0, 6).map(lambda n: n / 2))}
+        fields = {"portions": draw(st.sampled_from([None, 0, 0.5, 1, 2]))}
     elif kind == "activity":
         fields = {
             "minutes": draw(st.integers(0, 24)) * 5,
@@ -518,7 +518,7 @@ def qualifying(draw, kind: str, monday: date, near: tuple[datetime, ...] = ()) -
     """An entry that counts towards an at_least target of this kind; often at one of the moments `near`."""
     moment = draw(st.sampled_from(near) | moments(monday) if near else moments(monday))
     if kind == "fruit_veg_days":
-        return Entry("food", moment, portions=draw(st.integers(0, 6)) / 2)
+        return Entry("food", moment, portions=draw(st.sampled_from([0, 0.5, 1, 2])))
     if kind in ("active_minutes_week", "active_days_week"):
         return Entry(
             "activity",
