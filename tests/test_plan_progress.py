@@ -475,12 +475,17 @@ def test_target_from_a_stored_goal_takes_the_review_date_for_weight():
 WEEKS = [date(2026, 7, 13), date(2026, 10, 19), date(2026, 3, 23)]
 
 
+# Usual amounts, so that days often add up to exactly a target's setting.
+PORTIONS = st.sampled_from([0, 0.5, 1, 2, 3, 5])
+MINUTES = st.sampled_from([0, 10, 15, 20, 30, 45, 60])
+
+
 @st.composite
 def moments(draw, monday: date) -> datetime:
-    """Any minute from the day before the week to the day after it, so the boundaries get tested too."""
-    start = london_day_bounds(monday - timedelta(days=1))[0]
-    end = london_day_bounds(monday + timedelta(days=7))[1]
-    return start + timedelta(minutes=draw(st.integers(0, int((end - start).total_seconds() // 60) - 1)))
+    """Any minute of any London day from the Sunday before the week to the Monday after it (23- and 25-hour
+    days included), so that the week's boundaries get tested too."""
+    start, end = london_day_bounds(monday + timedelta(days=draw(st.sampled_from(range(-1, 8)))))
+    return start + timedelta(minutes=draw(st.integers(0, (end - start) // timedelta(minutes=1) - 1)))
 
 
 @st.composite
@@ -490,10 +495,10 @@ def entries(draw, monday: date, near: tuple[datetime, ...] = ()) -> Entry:
     moment = draw(st.sampled_from(near) | moments(monday) if near else moments(monday))
     deleted = moment if draw(st.integers(0, 9)) == 0 else None
     if kind == "food":
-        fields = {"portions": draw(st.sampled_from([None, 0, 0.5, 1, 2]))}
+        fields = {"portions": draw(st.none() | PORTIONS)}
     elif kind == "activity":
         fields = {
-            "minutes": draw(st.integers(0, 24)) * 5,
+            "minutes": draw(MINUTES),
             "intensity": draw(st.sampled_from(["light", "moderate", "vigorous"])),
         }
     elif kind == "alcohol":
@@ -518,12 +523,12 @@ def qualifying(draw, kind: str, monday: date, near: tuple[datetime, ...] = ()) -
     """An entry that counts towards an at_least target of this kind; often at one of the moments `near`."""
     moment = draw(st.sampled_from(near) | moments(monday) if near else moments(monday))
     if kind == "fruit_veg_days":
-        return Entry("food", moment, portions=draw(st.sampled_from([0, 0.5, 1, 2])))
+        return Entry("food", moment, portions=draw(PORTIONS))
     if kind in ("active_minutes_week", "active_days_week"):
         return Entry(
             "activity",
             moment,
-            minutes=draw(st.integers(0, 24)) * 5,
+            minutes=draw(MINUTES),
             intensity=draw(st.sampled_from(["moderate", "vigorous"])),
         )
     if kind == "drink_free_days_week":
@@ -537,14 +542,12 @@ def qualifying(draw, kind: str, monday: date, near: tuple[datetime, ...] = ()) -
 
 @st.composite
 def targets(draw, kind: str) -> Target:
-    """A valid target of this kind, small enough that random weeks often reach it (minutes in fives, like
-    the activity minutes, so that days often land exactly on the target)."""
+    """A valid target of this kind, small enough that random weeks often reach it, with the usual settings
+    (so that days often land exactly on them)."""
     low, high = vocab.TARGET_KINDS[kind]["range"]
     value = draw(st.integers(low, high)) if high <= 7 else draw(st.integers(low, high // 4))
-    extra = {}
-    for name, (extra_low, extra_high, _default) in vocab.TARGET_KINDS[kind].get("extra", {}).items():
-        step = 5 if name == "minutes" else 1
-        extra[name] = draw(st.sampled_from(range(extra_low, extra_high // 4 + 1, step)))
+    usual = {"portions": st.sampled_from([1, 2, 3, 5]), "minutes": st.sampled_from([10, 20, 30, 45, 60])}
+    extra = {name: draw(usual[name]) for name in vocab.TARGET_KINDS[kind].get("extra", {})}
     return Target(kind, value, extra)
 
 

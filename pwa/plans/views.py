@@ -3,8 +3,9 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from sqlmodel import select
 
-from models import Goal
+from models import Goal, Person
 from pwa import db
 from pwa.clock import london_today
 from pwa.diary.totals import week_start
@@ -59,7 +60,17 @@ def plan(client_id: int):
         vocab=vocab,
         this_monday=week_start(london_today()),
         check_in_labels=vocab.CHECK_IN_ANSWERS,
+        setters=_names(session, {goal.set_by_id for goal in goals if goal.set_by_id}),
     )
+
+
+def _names(session, person_ids: set[int]) -> dict[int, str]:
+    """Display names of the staff who set goals."""
+    if not person_ids:
+        return {}
+    return {
+        person.id: person.display_name for person in session.exec(select(Person).where(Person.id.in_(person_ids))).all()
+    }
 
 
 @bp.route("/clients/<int:client_id>/plan/goals/new", methods=["GET", "POST"])
