@@ -8,13 +8,14 @@ service (404: we do not even say they exist) or outside the actor's reach (403).
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, make_response
 from flask_login import current_user
 from sqlalchemy import false
 from sqlmodel import select
 
 from models import AuditEvent, Client, Person, RoleGrant, Service
 from pwa import db
+from pwa.errors import error_page
 from pwa.extensions import login_manager
 from pwa.identity import Actor, current_actor
 from pwa.roles import CASELOAD_ROLES, Role
@@ -136,6 +137,14 @@ def diary_for_staff(client_id: int) -> Client:
         abort(403)
     audit("view_diary", client=client)
     return client
+
+
+def my_client_record() -> Client:
+    """The logged-in client's record in the service they act in, or a plain "not ready" page."""
+    record = own_client_record(current_actor())
+    if record is None:
+        abort(make_response(*error_page(404, "Your diary is not ready yet", "Ask your health trainer to set it up.")))
+    return record
 
 
 def own_client_record(actor: Actor) -> Client | None:

@@ -299,3 +299,15 @@ def test_client_never_sees_another_clients_entries(client, world, db_session):
     act_as(client, world.people["client"], world.grants["client"])
     for path in ["/today", "/diary/week", "/diary/deleted", "/diary/add/weight"]:
         assert "99.9" not in client.get(path).get_data(as_text=True)
+
+
+def test_a_client_without_a_record_gets_a_plain_message(client, world, db_session):
+    from tests.world import add_person
+
+    person, grant = add_person(db_session, "no-record", role="client", service=world.north)
+    db_session.commit()
+    act_as(client, person, grant)
+    for path in ["/today", "/diary/week", "/goals"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Your diary is not ready yet" in response.get_data(as_text=True)

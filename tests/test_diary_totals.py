@@ -1,38 +1,11 @@
 """Day and week totals against the guidelines, across London day, week and clock changes."""
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from pwa.clock import london_today
 from pwa.diary.totals import day_totals, week_start, week_summary
-
-
-@dataclass
-class Entry:
-    """Just the attributes the totals read, so these tests need no database."""
-
-    kind: str
-    occurred_at: datetime
-    day: date | None = None
-    deleted_at: datetime | None = None
-    portions: float | None = None
-    minutes: int | None = None
-    intensity: str | None = None
-    units: float | None = None
-    quantity: int | None = None
-    cigarettes: int | None = None
-    marker: str | None = None
-    mood: int | None = None
-    weight_kg: float | None = None
-
-    def __post_init__(self):
-        self.day = london_today(self.occurred_at)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
+from tests.fake_diary import Entry, at
 
 
 def test_day_totals_add_up_each_measure():

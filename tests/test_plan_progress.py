@@ -4,7 +4,6 @@ Pure tests: diary entries are faked with a dataclass (as in test_diary_totals), 
 """
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
@@ -26,33 +25,7 @@ from pwa.plans.progress import (
     this_week,
     week_progress,
 )
-
-
-@dataclass
-class Entry:
-    """Just the attributes the totals read."""
-
-    kind: str
-    occurred_at: datetime
-    day: date | None = None
-    deleted_at: datetime | None = None
-    portions: float | None = None
-    minutes: int | None = None
-    intensity: str | None = None
-    units: float | None = None
-    quantity: int | None = None
-    cigarettes: int | None = None
-    marker: str | None = None
-    mood: int | None = None
-    weight_kg: float | None = None
-
-    def __post_init__(self):
-        self.day = london_today(self.occurred_at)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
-
+from tests.fake_diary import Entry, at
 
 MON = date(2026, 7, 13)  # a summer week, Monday 13 to Sunday 19 July 2026
 AFTER = date(2026, 8, 1)  # a day long after it: the week is complete
@@ -562,7 +535,7 @@ AT_LEAST_KINDS = [
 
 
 @pytest.mark.parametrize("kind", AT_LEAST_KINDS)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data(), monday=st.sampled_from(WEEKS), today_offset=st.integers(0, 8))
 def test_another_qualifying_entry_never_lowers_an_at_least_week(kind, data, monday, today_offset):
     target = data.draw(targets(kind))
@@ -583,7 +556,7 @@ def test_another_qualifying_entry_never_lowers_an_at_least_week(kind, data, mond
 outcome_lists = st.lists(st.sampled_from(OUTCOMES), max_size=25)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(kinds=outcome_lists, data=st.data())
 def test_excusing_a_week_never_lowers_strength_compared_with_not_meeting_it(kinds, data):
     index = data.draw(st.integers(0, len(kinds)))
@@ -594,7 +567,7 @@ def test_excusing_a_week_never_lowers_strength_compared_with_not_meeting_it(kind
         assert best_run(excused) >= best_run(failed)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(kinds=outcome_lists, data=st.data())
 def test_strength_stays_within_bounds_and_a_met_week_never_lowers_it(kinds, data):
     weeks = weeks_of(*kinds)
@@ -621,7 +594,7 @@ def in_range(value, low, high, *, whole=False) -> bool:
     return low <= value <= high and (not whole or value == int(value))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(kind=st.sampled_from([kind for kind, spec in vocab.TARGET_KINDS.items() if spec["range"]]), value=numbers)
 def test_check_accepts_exactly_the_values_in_range(kind, value):
     low, high = vocab.TARGET_KINDS[kind]["range"]
@@ -630,7 +603,7 @@ def test_check_accepts_exactly_the_values_in_range(kind, value):
     assert (Target(kind, value, extra).check() == []) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(kind=st.sampled_from(["fruit_veg_days", "active_days_week"]), setting=numbers)
 def test_check_accepts_exactly_the_settings_in_range(kind, setting):
     [(name, (low, high, _default))] = vocab.TARGET_KINDS[kind]["extra"].items()

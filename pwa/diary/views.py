@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from models import Client, DiaryEntry, DiaryFavourite, Person
 from pwa import db
@@ -14,21 +14,10 @@ from pwa.diary.forms import one_tap_entry, raw_entries_from_one_tap, raw_entry_f
 from pwa.diary.rules import DAYS_BACK, check_entry, day_choices
 from pwa.diary.totals import day_totals, week_start, week_summary
 from pwa.identity import current_actor
-from pwa.policy import audit, own_client_record, requires
+from pwa.policy import audit, my_client_record, requires
 from pwa.rendering import render
 
 bp = Blueprint("diary", __name__)
-
-
-def my_record() -> Client:
-    """The logged-in client's record in the service they are acting in."""
-    record = own_client_record(current_actor())
-    if record is None:
-        # A client role with no client record yet: say so plainly rather than "not found".
-        from pwa.errors import error_page
-
-        abort(make_response(*error_page(404, "Your diary is not ready yet", "Ask your health trainer to set it up.")))
-    return record
 
 
 def _parse_day(text: str | None, default: date) -> date:
@@ -73,7 +62,7 @@ def _quick_actions() -> dict:
 @bp.get("/today")
 @requires("diary.own")
 def today():
-    record = my_record()
+    record = my_client_record()
     trainer = db.session().get(Person, record.trainer_id) if record.trainer_id else None
     return day_page(record, london_today(), template="diary/today.html", trainer=trainer)
 
@@ -84,13 +73,13 @@ def day(day: str):
     chosen = _parse_day(day, london_today())
     if chosen == london_today():
         return redirect(url_for("diary.today"))
-    return day_page(my_record(), chosen)
+    return day_page(my_client_record(), chosen)
 
 
 @bp.get("/diary/week")
 @requires("diary.own")
 def week():
-    record = my_record()
+    record = my_client_record()
     today = london_today()
     monday = week_start(_parse_day(request.args.get("start"), today))
     entries = store.entries_between(db.session(), record.id, monday, monday + timedelta(days=6))
@@ -159,7 +148,7 @@ def add(kind: str):
     """The full form for one kind. Works without JavaScript; with it, it also works offline."""
     if kind not in vocab.KINDS:
         abort(404)
-    record = my_record()
+    record = my_client_record()
     day = _parse_day(request.values.get("day"), london_today())
     values, errors = {"uuid": str(uuid.uuid4()), "day": day.isoformat()}, {}
     if request.method == "POST":
@@ -189,7 +178,7 @@ def _after_save(results: list[store.SaveResult]):
 def add_many():
     """One-tap buttons: repeat a recent item or favourite, a preset drink, same meal as yesterday,
     drink-free or smoke-free day."""
-    record = my_record()
+    record = my_client_record()
     raw_entries = raw_entries_from_one_tap(request.form)
     checked = [check_entry(raw, now=utcnow()) for raw in raw_entries]
     if not checked or not all(item.ok for item in checked):
@@ -200,7 +189,7 @@ def add_many():
 
 
 def _own_entry(entry_id: int, *, include_deleted: bool = False) -> DiaryEntry:
-    record = my_record()
+    record = my_client_record()
     entry = db.session().get(DiaryEntry, entry_id)
     if entry is None or entry.client_id != record.id or (entry.deleted_at is not None and not include_deleted):
         abort(404)
@@ -211,7 +200,7 @@ def _own_entry(entry_id: int, *, include_deleted: bool = False) -> DiaryEntry:
 @requires("diary.own")
 def edit(entry_id: int):
     entry = _own_entry(entry_id)
-    record = my_record()
+    record = my_client_record()
     if not london_today() - timedelta(days=DAYS_BACK) <= entry.day:
         flash("Entries older than 14 days cannot be changed.", "error")
         return redirect(url_for("diary.day", day=entry.day))
@@ -251,7 +240,7 @@ def delete(entry_id: int):
 @bp.get("/diary/deleted")
 @requires("diary.own")
 def deleted():
-    record = my_record()
+    record = my_client_record()
     entries = [entry for entry in store.recently_deleted(db.session(), record.id) if store.can_restore(entry)]
     return render("diary/deleted.html", entries=entries, entry_label=entry_label)
 
@@ -285,7 +274,7 @@ def favourite(entry_id: int):
 @bp.post("/diary/favourites/<int:favourite_id>/remove")
 @requires("diary.own")
 def remove_favourite(favourite_id: int):
-    record = my_record()
+    record = my_client_record()
     session = db.session()
     found = session.get(DiaryFavourite, favourite_id)
     if found is None or found.client_id != record.id:
@@ -300,7 +289,7 @@ def remove_favourite(favourite_id: int):
 @requires("diary.own")
 def sharing():
     """The client's choice: may their health trainer read the diary?"""
-    record = my_record()
+    record = my_client_record()
     if request.method == "POST":
         choice = request.form.get("shared")
         if choice not in ("yes", "no"):

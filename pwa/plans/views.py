@@ -14,7 +14,7 @@ from pwa.plans import store, vocab
 from pwa.plans.forms import goal_code_options, target_options
 from pwa.plans.rules import check_goal
 from pwa.plans.summary import goal_progress
-from pwa.policy import audit, client_for_staff, may_read_diary, own_client_record, requires
+from pwa.policy import audit, client_for_staff, may_read_diary, my_client_record, requires
 from pwa.rendering import render
 
 bp = Blueprint("plans", __name__)
@@ -183,17 +183,10 @@ def certificate(client_id: int):
 # --- The client's side --------------------------------------------------------------------------
 
 
-def _my_record():
-    record = own_client_record(current_actor())
-    if record is None:
-        abort(404)
-    return record
-
-
 @bp.get("/goals")
 @requires("plan.own")
 def my_goals():
-    record = _my_record()
+    record = my_client_record()
     session = db.session()
     goals = [goal for goal in store.goals_of(session, store.current_plan(session, record)) if goal.status == "active"]
     return render(
@@ -208,7 +201,7 @@ def my_goals():
 @requires("plan.own")
 def check_in(goal_id: int):
     """The client's weekly answer for a goal the diary cannot measure: yes, partly or no."""
-    record = _my_record()
+    record = my_client_record()
     goal = db.session().get(Goal, goal_id)
     if goal is None or goal.client_id != record.id:
         abort(404)
