@@ -10,6 +10,7 @@ from pwa.clock import london_today
 from pwa.diary import store
 from pwa.diary.describe import entry_label
 from pwa.diary.totals import week_start, week_summary
+from pwa.diary.views import day_or_404
 from pwa.identity import current_actor
 from pwa.policy import audit, diary_for_staff, requires
 from pwa.rendering import render
@@ -19,19 +20,12 @@ bp = Blueprint("client_diary", __name__, url_prefix="/clients/<int:client_id>/di
 MAX_COMMENT = 500
 
 
-def _week_start(text: str | None) -> date:
-    try:
-        return week_start(date.fromisoformat(text) if text else london_today())
-    except ValueError:
-        abort(404)
-
-
 @bp.get("/")
 @requires("diary.read_client")
 def week(client_id: int):
     """The client's week, day by day, with every entry: the trainer's review before a session."""
     client = diary_for_staff(client_id)
-    monday = _week_start(request.args.get("start"))
+    monday = week_start(day_or_404(request.args.get("start"), london_today()))
     sunday = monday + timedelta(days=6)
     entries = store.entries_between(db.session(), client.id, monday, sunday)
     comments = store.comments_between(db.session(), client.id, monday, sunday)

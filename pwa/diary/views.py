@@ -20,9 +20,12 @@ from pwa.rendering import render
 bp = Blueprint("diary", __name__)
 
 
-def _parse_day(text: str | None, default: date) -> date:
+def day_or_404(text: str | None, default: date | None = None) -> date:
+    """A YYYY-MM-DD day from a URL, or `default` when there is none; a malformed day is "not found"."""
+    if not text and default is not None:
+        return default
     try:
-        return date.fromisoformat(text) if text else default
+        return date.fromisoformat(text or "")
     except ValueError:
         abort(404)
 
@@ -70,7 +73,7 @@ def today():
 @bp.get("/diary/day/<day>")
 @requires("diary.own")
 def day(day: str):
-    chosen = _parse_day(day, london_today())
+    chosen = day_or_404(day, london_today())
     if chosen == london_today():
         return redirect(url_for("diary.today"))
     return day_page(my_client_record(), chosen)
@@ -81,7 +84,7 @@ def day(day: str):
 def week():
     record = my_client_record()
     today = london_today()
-    monday = week_start(_parse_day(request.args.get("start"), today))
+    monday = week_start(day_or_404(request.args.get("start"), today))
     entries = store.entries_between(db.session(), record.id, monday, monday + timedelta(days=6))
     return render(
         "diary/week.html",
@@ -114,6 +117,7 @@ def _form_context(record: Client, kind: str, day: date, values: dict, errors: di
         "presets": [],
         "yesterday_meals": [],
         "one_tap": day == today,
+        "day_url": _day_url(day),
     }
     if day != today:
         return context
@@ -149,7 +153,7 @@ def add(kind: str):
     if kind not in vocab.KINDS:
         abort(404)
     record = my_client_record()
-    day = _parse_day(request.values.get("day"), london_today())
+    day = day_or_404(request.values.get("day"), london_today())
     values, errors = {"uuid": str(uuid.uuid4()), "day": day.isoformat()}, {}
     if request.method == "POST":
         checked = check_entry(raw_entry_from_form(request.form, kind), now=utcnow())
@@ -169,8 +173,7 @@ def _after_save(results: list[store.SaveResult]):
         flash("This was already in your diary.", "info")
     else:
         flash("Saved.", "success")
-    first_day = results[0].day
-    return redirect(url_for("diary.today") if first_day == london_today() else url_for("diary.day", day=first_day))
+    return redirect(_day_url(results[0].day))
 
 
 @bp.post("/diary/add-many")

@@ -1,7 +1,5 @@
 """Plans: the trainer sets and reviews goals with the client; the client sees "My goals"."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlmodel import select
 
@@ -9,6 +7,7 @@ from models import Goal, Person
 from pwa import db
 from pwa.clock import london_today
 from pwa.diary.totals import week_start
+from pwa.diary.views import day_or_404
 from pwa.identity import current_actor
 from pwa.plans import store, vocab
 from pwa.plans.forms import goal_code_options, target_options
@@ -150,13 +149,6 @@ def record_outcome(client_id: int, goal_id: int):
     return redirect(url_for("plans.plan", client_id=client.id))
 
 
-def _monday(text: str) -> date:
-    try:
-        return week_start(date.fromisoformat(text))
-    except ValueError:
-        abort(404)
-
-
 @bp.post("/clients/<int:client_id>/plan/goals/<int:goal_id>/weeks/<monday>")
 @requires("plan.manage")
 def excuse_week(client_id: int, goal_id: int, monday: str):
@@ -165,7 +157,9 @@ def excuse_week(client_id: int, goal_id: int, monday: str):
     goal = _staff_goal(client, goal_id)
     excused = request.form.get("excused") == "yes"
     reason = " ".join(request.form.get("reason", "").split())[:100]
-    store.set_week(db.session(), goal, _monday(monday), excused=excused, excused_reason=reason if excused else "")
+    store.set_week(
+        db.session(), goal, week_start(day_or_404(monday)), excused=excused, excused_reason=reason if excused else ""
+    )
     flash("Week marked as excused." if excused else "Week counts again.", "success")
     return redirect(url_for("plans.plan", client_id=client.id))
 
