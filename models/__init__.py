@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
+from models.caseload import Contact, FollowUp, Measure, PostcodeArea, Signpost, SupportSession
 from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
 from models.people import Client, Person, RoleGrant, SetupCode
 from models.plans import Episode, Goal, GoalRevision, GoalWeek, Plan
@@ -13,18 +14,24 @@ metadata = SQLModel.metadata
 __all__ = [
     "AuditEvent",
     "Client",
+    "Contact",
     "DiaryComment",
     "DiaryEntry",
     "DiaryEntryRevision",
     "DiaryFavourite",
     "Episode",
+    "FollowUp",
     "Goal",
     "GoalRevision",
     "GoalWeek",
+    "Measure",
     "Person",
     "Plan",
+    "PostcodeArea",
     "RoleGrant",
     "Service",
     "SetupCode",
+    "Signpost",
+    "SupportSession",
     "metadata",
 ]

@@ -27,6 +27,8 @@ class DiaryEntry(SQLModel, table=True):
     # The London calendar day of occurred_at, kept for fast day and week queries.
     day: date
     note: str = Field(default="", max_length=500)
+    # The client wants to talk about this entry at their next session (shown in the digest).
+    talk_about: bool = Field(default=False)
     # Fingerprint of what was sent, to tell a replay from a different entry under the same UUID.
     body_hash: str = Field(max_length=64)
     version: int = Field(default=1)

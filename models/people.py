@@ -1,8 +1,8 @@
 """People, their roles in services, client records and one-time set-up codes."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -55,6 +55,45 @@ class Client(SQLModel, table=True):
     diary_shared: bool = Field(default=True)
     diary_shared_changed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    # Registration (DOMAIN.md section 3). Coded fields store codes; "not_recorded" until known.
+    registered_on: date | None = Field(default=None, index=True)
+    registered_by_id: int | None = Field(default=None, foreign_key="persons.id")
+    gender: str = Field(default="not_recorded", max_length=20)
+    date_of_birth: date | None = None
+    # Derived from the date of birth at registration when known; otherwise as given ("declined"...).
+    age_band: str = Field(default="not_recorded", max_length=20)
+    ethnicity: str = Field(default="not_recorded", max_length=40)
+    disability: str = Field(default="not_recorded", max_length=20)
+    phone: str = Field(default="", max_length=30)
+    # The postcode as normalised ("W10 5AB"), and what the lookup says about it.
+    postcode: str = Field(default="", max_length=8)
+    postcode_district: str = Field(default="", max_length=4)
+    ward_code: str = Field(default="", max_length=12)
+    ward_name: str = Field(default="", max_length=120)
+    lsoa_code: str = Field(default="", max_length=12)
+    deprivation_quintile: str = Field(default="unknown", max_length=20)
+    how_heard: str = Field(default="not_recorded", max_length=30)
+    referral_source: str = Field(default="not_recorded", max_length=30)
+    referral_source_other: str = Field(default="", max_length=120)
+    communities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    employment_status: str = Field(default="not_recorded", max_length=30)
+    time_since_paid_work: str = Field(default="not_recorded", max_length=30)
+    gp_registered: str = Field(default="not_recorded", max_length=20)
+
+    # Consent, as the client chose it. Unsigned until the date is set.
+    consent_signed_on: date | None = None
+    consent_data_use: bool = Field(default=False)
+    contact_by_text: bool = Field(default=False)
+    contact_by_phone: bool = Field(default=False)
+    contact_by_app: bool = Field(default=False)
+    # Names of the partner organisations the client lets us share their record with.
+    partner_sharing: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+    # A trainer's reminder to come back to this client, shown on the worklist.
+    follow_up_flag: bool = Field(default=False)
+    follow_up_note: str = Field(default="", max_length=200)
 
 
 class SetupCode(SQLModel, table=True):

@@ -16,10 +16,41 @@ class Episode(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)
     client_id: int = Field(foreign_key="clients.id", index=True)
+    number: int = Field(default=1)  # 1 for the first episode, 2 when the client returns...
     started_on: date
     ended_on: date | None = None
     exit_reason: str | None = Field(default=None, max_length=30)
     created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    # Eligibility: None until checked.
+    eligible: bool | None = None
+    eligibility_reason: str = Field(default="", max_length=200)
+    eligibility_on: date | None = None
+
+    # Initial assessment (DOMAIN.md sections 3 and 4; measures are rows in `measures`).
+    assessed_on: date | None = None
+    assessed_by_id: int | None = Field(default=None, foreign_key="persons.id")
+    primary_issue: str | None = Field(default=None, max_length=30)
+    secondary_needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    secondary_other: str = Field(default="", max_length=120)
+    readiness: str | None = Field(default=None, max_length=20)
+
+    # The first-session agreement ("client contract").
+    agreed_on: date | None = None
+    sessions_planned: int = Field(default=6)
+
+    # Paused (moved away, ill) without losing anything; resumed by clearing.
+    paused_on: date | None = None
+    pause_reason: str = Field(default="", max_length=200)
+
+    # not_required or not_yet_done; "done" is derived from signposting records, never blank.
+    signposting: str = Field(default="not_yet_done", max_length=15)
+
+    # Exit.
+    exit_reason_other: str = Field(default="", max_length=200)
+    maintenance_plan: str = Field(default="", max_length=1000)
+    exited_by_id: int | None = Field(default=None, foreign_key="persons.id")
 
 
 class Plan(SQLModel, table=True):

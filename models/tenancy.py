@@ -21,4 +21,7 @@ class Service(SQLModel, table=True):
     # Share of clients (percent, 0 to 100) the commissioner wants from the target wards.
     target_ward_share: float = Field(default=0.0)
     is_active: bool = Field(default=True)
+    # "full": trainees work like trainers on their caseload. "supervised": trainees record
+    # sessions, contacts and signposts, but registration, eligibility and exit need a trainer.
+    trainee_mode: str = Field(default="full", max_length=12)
     created_at: datetime = Field(default_factory=utcnow)

@@ -44,10 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
 
     from pwa import account, admin, auth, clients, home, shell
+    from pwa.caseload import digest_views, journey_views, registration, session_views, signpost_views, worklist
     from pwa.diary import api, staff, views
     from pwa.plans import views as plans
 
-    for blueprint_module in (auth, account, home, clients, admin, shell, views, staff, api, plans):
+    caseload = (registration, journey_views, session_views, signpost_views, digest_views, worklist)
+    for blueprint_module in (auth, account, home, clients, admin, shell, views, staff, api, plans, *caseload):
         app.register_blueprint(blueprint_module.bp)
 
     from pwa import cli

@@ -5,6 +5,8 @@ from flask import Blueprint, abort, url_for
 from models import Person
 from pwa import db
 from pwa.account import hand_over_code
+from pwa.caseload import vocab
+from pwa.caseload.record import load_record
 from pwa.policy import client_for_staff, requires
 from pwa.rendering import render
 
@@ -14,10 +16,19 @@ bp = Blueprint("clients", __name__, url_prefix="/clients")
 @bp.get("/<int:client_id>")
 @requires("client.view")
 def show(client_id: int):
+    """The client's record: the hub from which every part of their journey is reached."""
     client = client_for_staff(client_id)
-    trainer = db.session().get(Person, client.trainer_id) if client.trainer_id else None
-    person = db.session().get(Person, client.person_id) if client.person_id else None
-    return render("clients/show.html", client=client, trainer=trainer, account=person)
+    session = db.session()
+    trainer = session.get(Person, client.trainer_id) if client.trainer_id else None
+    person = session.get(Person, client.person_id) if client.person_id else None
+    return render(
+        "clients/show.html",
+        client=client,
+        trainer=trainer,
+        account=person,
+        record=load_record(session, client),
+        vocab=vocab,
+    )
 
 
 @bp.post("/<int:client_id>/code")

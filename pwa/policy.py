@@ -29,6 +29,14 @@ def _has_role(*roles: Role) -> Callable[[Actor], bool]:
     return lambda actor: actor.role in roles
 
 
+def _decides_journey(actor: Actor) -> bool:
+    """Registration, eligibility and exit: trainers, and trainees unless the service
+    supervises them (Service.trainee_mode)."""
+    if actor.role == Role.TRAINEE:
+        return actor.service is not None and actor.service.trainee_mode == "full"
+    return actor.role == Role.TRAINER
+
+
 # Permission name -> rule on the actor's active role. Object-level checks follow below.
 PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "account": lambda actor: True,
@@ -41,6 +49,14 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "home.overview": _has_role(Role.MANAGER),
     "client.view": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
     "client.issue_code": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
+    "client.register": lambda actor: actor.role == Role.MANAGER or _decides_journey(actor),
+    "client.edit": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
+    "client.audit_log": _has_role(Role.MANAGER),
+    "journey.decide": _decides_journey,
+    "journey.record": _has_role(*CASELOAD_ROLES),
+    "digest.view": _has_role(*CASELOAD_ROLES),
+    "caseload.worklist": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
+    "caseload.reassign": _has_role(Role.MANAGER),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }

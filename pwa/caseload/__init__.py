@@ -1,0 +1,1 @@
+"""The trainer's caseload: registration, the client journey, sessions, signposting, digest."""
