@@ -54,13 +54,17 @@ def load_record(session: Session, client: Client) -> ClientRecord:
     )
     record.contacts = list(
         session.exec(
-            select(Contact).where(Contact.episode_id == episode.id).order_by(Contact.contact_on.desc(), Contact.id.desc())
+            select(Contact)
+            .where(Contact.episode_id == episode.id)
+            .order_by(Contact.contact_on.desc(), Contact.id.desc())
         ).all()
     )
     # Signposts belong to the client, whichever episode they were made in.
     record.signposts = list(
         session.exec(
-            select(Signpost).where(Signpost.client_id == client.id).order_by(Signpost.made_on.desc(), Signpost.id.desc())
+            select(Signpost)
+            .where(Signpost.client_id == client.id)
+            .order_by(Signpost.made_on.desc(), Signpost.id.desc())
         ).all()
     )
     record.measures = list(
