@@ -60,6 +60,8 @@ def navigation() -> list[tuple[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["london"] = london_datetime
+    # A vocabulary dict as the (value, label, picture) options of the choices macro.
+    app.jinja_env.filters["as_choices"] = lambda mapping: [(code, label, None) for code, label in mapping.items()]
     app.jinja_env.globals.update(
         static_url=static_url,
         navigation=navigation,

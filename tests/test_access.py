@@ -71,6 +71,12 @@ ROUTES = {
     # The trainee's own client is used for trainees; the trainer's for everyone else.
     ("clients.show", "GET"): ({"trainer", "trainee", "manager"}, {"client_id": "own"}),
     ("clients.issue_code", "POST"): ({"trainer", "trainee", "manager"}, {"client_id": "own"}),
+    # --- caseload: registration ---
+    # --- caseload: journey ---
+    # --- caseload: sessions ---
+    # --- caseload: signposts ---
+    # --- caseload: digest ---
+    # --- caseload: worklist ---
     ("admin.services", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "POST"): ({"site-admin"}, {}),
