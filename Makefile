@@ -35,6 +35,8 @@ test-browser: install
 # Performance goals are measured here, never in tests. BENCH_ARGS="--database-url postgresql://..." for PostgreSQL.
 bench: install
 	$(BIN)/python bench/diary_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/digest_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/worklist_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

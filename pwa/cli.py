@@ -114,6 +114,33 @@ def demo_command():
     click.echo("Loaded the demo service." if created else "The demo service is already loaded.")
 
 
+@click.command("load-postcodes")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_postcodes_command(file: Path):
+    """Load a postcode lookup CSV: postcode,ward_code,ward_name,lsoa_code,imd_decile,latitude,longitude."""
+    from pwa.caseload.postcodes import load_lookup
+
+    # utf-8-sig: files saved from Excel start with a byte order mark.
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as lines:
+            result = load_lookup(db.session(), lines)
+    except UnicodeDecodeError:
+        click.echo(
+            f"{file}: this is not UTF-8 text. Save it as 'CSV UTF-8' and try again. Nothing was loaded.", err=True
+        )
+        sys.exit(1)
+    if not result.ok:
+        for line, message in result.errors:
+            click.echo(f"{file}:{line}: {message}", err=True)
+        if result.error_count > len(result.errors):
+            click.echo(f"... and {result.error_count - len(result.errors)} more problems.", err=True)
+        click.echo(f"Nothing was loaded. Fix the {result.error_count} problem(s) and run it again.", err=True)
+        sys.exit(1)
+    click.echo(f"Loaded {result.added + result.updated} postcodes: {result.added} new, {result.updated} updated.")
+    click.echo(f"Clients placed in a new ward or quintile: {result.clients_refreshed}.")
+
+
 def init_app(app: Flask) -> None:
-    for cmd in (upgrade_db_command, create_service_command, create_admin_command, demo_command):
+    for cmd in (upgrade_db_command, create_service_command, create_admin_command, demo_command, load_postcodes_command):
         app.cli.add_command(cmd)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from models import Client, DiaryComment, Person, RoleGrant, Service
 from pwa import accounts
 from pwa.clock import london_today, utcnow
+from pwa.demo_caseload import load_demo_caseload
 from pwa.diary.rules import check_entry
 from pwa.diary.store import save_new_entries
 from pwa.plans.rules import check_goal
@@ -136,8 +137,14 @@ def load_demo(session: Session) -> bool:
     session.add(alex)
     session.flush()
     _demo_diary(session, alex, trainer)
+    clients = {"Alex Demo": alex}
     for name in DEMO_CASELOAD:
-        session.add(Client(service_id=service.id, trainer_id=trainer.id, full_name=name))
-    session.add(Client(service_id=service.id, trainer_id=people["demo-trainee"].id, full_name="Lee Invented"))
+        clients[name] = Client(service_id=service.id, trainer_id=trainer.id, full_name=name)
+    clients["Lee Invented"] = Client(
+        service_id=service.id, trainer_id=people["demo-trainee"].id, full_name="Lee Invented"
+    )
+    session.add_all(clients.values())
+    session.flush()
+    load_demo_caseload(session, clients, trainer.id)
     session.commit()
     return True

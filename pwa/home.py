@@ -1,10 +1,10 @@
-"""A home page for each role. Later features fill these in."""
+"""A home page for each role. Trainers and trainees land on their caseload (pwa/caseload/worklist.py)."""
 
 from flask import Blueprint, redirect, url_for
 from sqlalchemy import func
 from sqlmodel import select
 
-from models import Client, RoleGrant
+from models import RoleGrant
 from pwa import db
 from pwa.identity import current_actor
 from pwa.policy import public, requires, visible_clients
@@ -31,14 +31,6 @@ def index():
 @requires("home.activities")
 def activities():
     return render("home/activities.html")
-
-
-@bp.get("/caseload")
-@requires("home.caseload")
-def caseload():
-    actor = current_actor()
-    clients = db.session().exec(visible_clients(actor).order_by(Client.full_name)).all()
-    return render("home/caseload.html", clients=clients)
 
 
 @bp.get("/overview")

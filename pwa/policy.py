@@ -45,7 +45,6 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "plan.own": _has_role(Role.CLIENT),
     "plan.manage": _has_role(*CASELOAD_ROLES),
     "home.activities": _has_role(Role.CHAMPION),
-    "home.caseload": _has_role(*CASELOAD_ROLES),
     "home.overview": _has_role(Role.MANAGER),
     "client.view": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
     "client.issue_code": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),

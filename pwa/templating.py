@@ -37,8 +37,8 @@ def london_datetime(moment: datetime | None, style: str = "%-d %B %Y at %-H:%M")
 ROLE_HOMES = {
     Role.CLIENT: ("diary.today", "Today"),
     Role.CHAMPION: ("home.activities", "My activities"),
-    Role.TRAINEE: ("home.caseload", "My caseload"),
-    Role.TRAINER: ("home.caseload", "My caseload"),
+    Role.TRAINEE: ("caseload.worklist", "My caseload"),
+    Role.TRAINER: ("caseload.worklist", "My caseload"),
     Role.MANAGER: ("home.overview", "Service overview"),
     Role.ADMIN: ("admin.people", "People"),
 }
@@ -52,6 +52,8 @@ def navigation() -> list[tuple[str, str]]:
     links = [ROLE_HOMES[actor.role]]
     if actor.role == Role.CLIENT:
         links += [("diary.week", "My week"), ("plans.my_goals", "My goals")]
+    if actor.role == Role.MANAGER and can(actor, "caseload.worklist"):
+        links.append(("caseload.worklist", "Caseloads"))
     if can(actor, "admin.services"):
         links.append(("admin.services", "Services"))
     links.append(("account.show", "My account"))

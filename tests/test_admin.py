@@ -22,6 +22,7 @@ SERVICE = {
     "target_wards": "Dockside\n  Hill Top  \n\nDockside",
     "target_ward_share": "55.5",
     "is_active": "y",
+    "trainee_mode": "supervised",
 }
 
 
@@ -31,6 +32,7 @@ def test_site_admin_creates_a_service(site_admin, db_session):
     service = db_session.exec(select(Service).where(Service.slug == "west-end")).one()
     assert service.target_wards == ["Dockside", "Hill Top"]
     assert service.target_ward_share == 55.5 and service.yearly_client_target == 350 and service.is_active
+    assert service.trainee_mode == "supervised"
     assert "West End Health Trainers" in site_admin.get("/admin/services").get_data(as_text=True)
 
 
@@ -44,6 +46,7 @@ def test_site_admin_creates_a_service(site_admin, db_session):
         ("yearly_client_target", "lots", "Type a whole number"),
         ("target_ward_share", "half", "Type a number"),
         ("target_ward_share", "140", "percent from 0 to 100"),
+        ("trainee_mode", "anything", "Not a valid choice"),
     ],
 )
 def test_bad_service_input_is_explained_and_nothing_saved(site_admin, db_session, world, field, value, message):

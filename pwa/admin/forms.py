@@ -15,6 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from pwa.caseload.vocab import TRAINEE_MODES
 from pwa.roles import ROLE_LABELS
 
 SLUG_RULE = Regexp(
@@ -79,6 +80,13 @@ class ServiceForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     is_active = BooleanField("Service is open")
+    trainee_mode = SelectField(
+        "What trainee health trainers may do",
+        choices=list(TRAINEE_MODES.items()),
+        default="full",
+        description="Supervised trainees record sessions, but a trainer registers clients, checks eligibility and "
+        "finishes their plans.",
+    )
 
     def ward_list(self) -> list[str]:
         """The wards typed, one per line, without blanks or repeats."""

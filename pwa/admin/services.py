@@ -21,7 +21,9 @@ def services():
 @bp.route("/services/new", methods=["GET", "POST"])
 @requires("admin.services")
 def new_service():
-    form = ServiceForm(data={"is_active": True, "yearly_client_target": 0, "target_ward_share": 0})
+    form = ServiceForm(
+        data={"is_active": True, "yearly_client_target": 0, "target_ward_share": 0, "trainee_mode": "full"}
+    )
     return _save_service(form, Service(slug="", name=""), created=True)
 
 
@@ -50,6 +52,7 @@ def _save_service(form: ServiceForm, service: Service, created: bool):
             service.target_wards = form.ward_list()
             service.target_ward_share = float(form.target_ward_share.data)
             service.is_active = form.is_active.data
+            service.trainee_mode = form.trainee_mode.data
             db.session().add(service)
             db.session().commit()
             audit("create_service" if created else "edit_service", detail=service.slug)

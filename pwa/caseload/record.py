@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from models import Client, Contact, Episode, FollowUp, Goal, Measure, Person, Plan, Signpost, SupportSession
+from pwa.caseload import journey
+from pwa.caseload import measures as measure_rules
+from pwa.clock import london_today
 
 
 @dataclass
@@ -27,6 +30,32 @@ class ClientRecord:
     def is_open(self) -> bool:
         return self.episode is not None and self.episode.ended_on is None
 
+    # The journey part of the record (pwa/caseload/journey.py and measures.py, both pure).
+    @property
+    def status(self) -> str:
+        return journey.status(self.episode)
+
+    @property
+    def next_step(self) -> journey.NextStep:
+        return journey.next_step(self.episode, goals=self.goals, follow_ups=self.follow_ups, today=london_today())
+
+    def may(self, action: str) -> bool:
+        """True when the journey action fits the current episode now."""
+        return journey.may(action, self.episode)
+
+    @property
+    def measure_changes(self) -> list[measure_rules.MeasureChange]:
+        return measure_rules.compare(self.measures)
+
+    @property
+    def baseline(self) -> dict[str, Measure]:
+        """The start measures, by instrument."""
+        return {measure.instrument: measure for measure in self.measures if measure.stage == "baseline"}
+
+    @property
+    def earlier_episodes(self) -> list[Episode]:
+        return [episode for episode in self.episodes if episode is not self.episode]
+
 
 def load_record(session: Session, client: Client) -> ClientRecord:
     """The client's record for the current (or latest) episode."""
@@ -39,6 +68,9 @@ def load_record(session: Session, client: Client) -> ClientRecord:
     episode = open_episodes[0] if open_episodes else (episodes[0] if episodes else None)
     record = ClientRecord(client=client, episodes=episodes, episode=episode)
     if episode is None:
+        # Signposts can be made before any episode: they belong to the client.
+        record.signposts = client_signposts(session, client)
+        record.names = staff_names(session, _staff_ids(record))
         return record
     record.plan = session.exec(select(Plan).where(Plan.episode_id == episode.id)).first()
     if record.plan:
@@ -60,13 +92,7 @@ def load_record(session: Session, client: Client) -> ClientRecord:
         ).all()
     )
     # Signposts belong to the client, whichever episode they were made in.
-    record.signposts = list(
-        session.exec(
-            select(Signpost)
-            .where(Signpost.client_id == client.id)
-            .order_by(Signpost.made_on.desc(), Signpost.id.desc())
-        ).all()
-    )
+    record.signposts = client_signposts(session, client)
     record.measures = list(
         session.exec(
             select(Measure).where(Measure.episode_id == episode.id).order_by(Measure.taken_on, Measure.id)
@@ -77,6 +103,17 @@ def load_record(session: Session, client: Client) -> ClientRecord:
     )
     record.names = staff_names(session, _staff_ids(record))
     return record
+
+
+def client_signposts(session: Session, client: Client) -> list[Signpost]:
+    """All the client's signposts, newest first, whichever episode they were made in."""
+    return list(
+        session.exec(
+            select(Signpost)
+            .where(Signpost.client_id == client.id)
+            .order_by(Signpost.made_on.desc(), Signpost.id.desc())
+        ).all()
+    )
 
 
 def _staff_ids(record: ClientRecord) -> set[int]:

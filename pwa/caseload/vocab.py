@@ -191,6 +191,23 @@ INSTRUMENTS = {
     "ons4_anxious": ("ONS4: anxious yesterday", "out of 10"),
 }
 
+# Plausible values for each instrument (low, high), inclusive: anything outside is a typing slip.
+MEASURE_RANGES = {
+    "height_cm": (100, 250),
+    "weight_kg": (25, 350),
+    "who5_percent": (0, 100),
+    "general_health": (0, 100),
+    "self_efficacy": (0, 100),
+    "bp_systolic": (70, 250),
+    "bp_diastolic": (40, 150),
+    "cholesterol": (1, 20),
+    "waist_cm": (40, 200),
+    "ons4_satisfied": (0, 10),
+    "ons4_worthwhile": (0, 10),
+    "ons4_happy": (0, 10),
+    "ons4_anxious": (0, 10),
+}
+
 MEASURE_STAGES = {"baseline": "Start", "review": "Review", "exit": "End", "follow_up": "Follow-up"}
 
 # The five WHO-5 statements: "Over the last two weeks..." each answered 0 (at no time) to 5.
@@ -285,4 +302,59 @@ STATUS = {
 TRAINEE_MODES = {
     "full": "Trainees work like trainers on their own caseload",
     "supervised": "Trainees record sessions; a trainer registers, checks eligibility and finishes",
+}
+
+# The worklist's filters (pwa/caseload/worklist_queries.py decides who is in each), in page order.
+WORKLIST_FILTERS = {
+    "due": "Session in the next 7 days",
+    "overdue": "Session overdue",
+    "no_diary": "No diary for 7 days",
+    "no_progress": "No progress for 3 weeks",
+    "awaiting_outcome": "Goals waiting for an outcome",
+    "follow_up": "Follow-up due",
+    "unsigned": "Consent not signed",
+    "marked": "Marked for follow-up",
+}
+
+# What each audit action means, in plain words, for the client's audit log. Unknown codes show as they are.
+AUDIT_ACTIONS = {
+    "view_client": "Opened the record",
+    "view_client_details": "Opened the client's details",
+    "view_client_consent": "Opened the client's consent",
+    "view_journey": "Opened the journey",
+    "view_diary": "Read the diary",
+    "view_digest": "Opened the pre-session digest",
+    "view_plan": "Opened the health plan",
+    "view_session": "Opened a session",
+    "view_audit_log": "Read this log",
+    "register_client": "Registered the client",
+    "edit_client": "Changed the client's details",
+    "change_consent": "Changed the client's consent",
+    "make_account": "Made an app account",
+    "issue_code": "Made a set-up code for the app",
+    "check_eligibility": "Checked eligibility",
+    "assess": "Recorded the assessment",
+    "agree_plan": "Recorded the first-session agreement",
+    "pause": "Paused support",
+    "resume": "Started support again",
+    "exit_client": "Finished support (exit)",
+    "new_episode": "Started a new stretch of support",
+    "record_follow_up": "Recorded a follow-up",
+    "add_measures": "Recorded measures",
+    "plan_session": "Planned a session",
+    "record_session": "Recorded a session",
+    "edit_session": "Changed a session",
+    "record_contact": "Recorded a contact",
+    "add_signpost": "Signposted or referred",
+    "record_signpost_result": "Recorded what came of a signpost",
+    "set_signposting_status": "Set the signposting status",
+    "add_goal": "Added a goal",
+    "refine_goal": "Changed a goal",
+    "stop_goal": "Stopped a goal",
+    "goal_outcome": "Recorded a goal outcome",
+    "comment_diary": "Commented on the diary",
+    "diary_sharing_on": "Let their trainer read the diary",
+    "diary_sharing_off": "Stopped their trainer reading the diary",
+    "flag_client": "Changed the follow-up mark",
+    "reassign_client": "Gave the client to another trainer",
 }

@@ -31,7 +31,10 @@ KIND_FIELDS = {
     "mood": {"mood", "mood_words"},
     "weight": {"weight_kg"},
 }
-COMMON_FIELDS = {"uuid", "kind", "day", "time", "occurred_at", "note"}
+COMMON_FIELDS = {"uuid", "kind", "day", "time", "occurred_at", "note", "talk_about"}
+# "I want to talk about this at my next session": a ticked box sends "yes" (or "on"), JSON sends true.
+YES = {"yes", "on", "true", "1"}
+NO = {"no", "off", "false", "0", ""}
 
 
 @dataclass
@@ -98,6 +101,15 @@ def _choices(raw: Any, options, message: str) -> list[str]:
     if len(items) > len(options) or any(not isinstance(item, str) or item not in options for item in items):
         raise _Problem(message)
     return [option for option in options if option in items]  # stable order, no repeats
+
+
+def _yes_no(raw: Any) -> bool:
+    """A yes/no field: a form's ticked box ("yes", "on"), JSON true or false, or nothing (no)."""
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in YES | NO:
+        return raw.strip().lower() in YES
+    raise _Problem("Tick the box, or leave it empty.")
 
 
 def _occurred_at(raw: Mapping[str, Any], now: datetime) -> datetime:
@@ -328,6 +340,7 @@ def check_entry(raw: Any, *, now: datetime, allowed_fields: set[str] | None = No
             values["occurred_at"] = moment.astimezone(UTC)
             values["day"] = to_london(moment).date()
     values["note"] = _field(errors, "note", lambda: _text(raw.get("note"), limit=MAX_NOTE, name="note"))
+    values["talk_about"] = _field(errors, "talk_about", lambda: _yes_no(raw.get("talk_about")))
     KIND_CHECKS[kind](raw, values, errors)
     if checked.ok:
         time_given = any(raw.get(name) not in (None, "") for name in ("occurred_at", "time"))
@@ -337,8 +350,11 @@ def check_entry(raw: Any, *, now: datetime, allowed_fields: set[str] | None = No
 
 def fingerprint(values: Mapping[str, Any], *, include_time: bool) -> str:
     """A hash of an entry's content. "Now" is left out when no time was sent, so a form sent
-    twice a minute apart is still the same entry."""
+    twice a minute apart is still the same entry. An unticked "talk about" is left out too, so
+    entries hash as they did before the box existed."""
     content = {key: value for key, value in values.items() if value not in (None, "", []) and key != "day"}
+    if not content.get("talk_about"):
+        content.pop("talk_about", None)
     content["occurred_at"] = to_london(values["occurred_at"]).isoformat(timespec="minutes") if include_time else ""
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 

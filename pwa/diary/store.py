@@ -14,7 +14,9 @@ from pwa.diary.describe import entry_label
 from pwa.diary.rules import KIND_FIELDS, Checked
 
 # Columns that make up an entry's content (what history snapshots and repeats copy).
-CONTENT_FIELDS = ["kind", "occurred_at", "day", "note"] + sorted(set().union(*KIND_FIELDS.values()) | {"units"})
+CONTENT_FIELDS = ["kind", "occurred_at", "day", "note", "talk_about"] + sorted(
+    set().union(*KIND_FIELDS.values()) | {"units"}
+)
 # How long a deleted entry can be brought back.
 RESTORE_DAYS = 30
 
@@ -157,6 +159,20 @@ def edit_entry(session: Session, entry: DiaryEntry, checked: Checked, by_id: int
     for name in KIND_FIELDS[entry.kind] | {"units"}:
         if name not in checked.values:
             setattr(entry, name, None)
+    entry.version += 1
+    entry.updated_at = utcnow()
+    session.add(entry)
+    session.flush()
+    session.add(_revision(entry, "edit", by_id))
+    session.commit()
+
+
+def set_talk_about(session: Session, entry: DiaryEntry, talk_about: bool, by_id: int | None) -> None:
+    """Mark (or unmark) an entry to talk about at the next session; kept in history like an edit."""
+    if entry.talk_about == talk_about:
+        return
+    _keep_original(session, entry)
+    entry.talk_about = talk_about
     entry.version += 1
     entry.updated_at = utcnow()
     session.add(entry)

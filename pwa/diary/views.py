@@ -240,6 +240,20 @@ def delete(entry_id: int):
     return redirect(_day_url(entry.day))
 
 
+@bp.post("/diary/entries/<int:entry_id>/talk-about")
+@requires("diary.own")
+def talk_about(entry_id: int):
+    """Mark an entry (talk_about=yes) or unmark it (no): "I want to talk about this at my next session"."""
+    entry = _own_entry(entry_id)
+    if not london_today() - timedelta(days=DAYS_BACK) <= entry.day:
+        flash("Entries older than 14 days cannot be changed.", "error")
+        return redirect(url_for("diary.day", day=entry.day))
+    wanted = request.form.get("talk_about") == "yes"
+    store.set_talk_about(db.session(), entry, wanted, current_actor().person.id)
+    flash("Marked to talk about at your next session." if wanted else "Unmarked.", "success")
+    return redirect(_day_url(entry.day))
+
+
 @bp.get("/diary/deleted")
 @requires("diary.own")
 def deleted():

@@ -108,18 +108,31 @@ def stop_goal(session: Session, goal: Goal, today: date, by_id: int | None) -> N
     session.commit()
 
 
-def record_outcome(session: Session, goal: Goal, outcome: str, today: date, by_id: int | None) -> None:
+def record_outcome(
+    session: Session, goal: Goal, outcome: str, today: date, by_id: int | None, *, commit: bool = True
+) -> None:
+    """Achieved, part achieved, not achieved or none yet; the goal as it was stays in history.
+    commit=False only flushes, for callers saving several things in one transaction (exit)."""
     _change(session, goal, "outcome", by_id)
     goal.outcome, goal.outcome_on, goal.outcome_by_id = outcome, today, by_id
     session.add(goal)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
 
 
-def record_maintained(session: Session, goal: Goal, maintained: str, today: date, by_id: int | None) -> None:
+def record_maintained(
+    session: Session, goal: Goal, maintained: str, today: date, by_id: int | None, *, commit: bool = True
+) -> None:
+    """Was the change kept up at follow-up? commit=False only flushes (see record_outcome)."""
     _change(session, goal, "maintained", by_id)
     goal.maintained, goal.maintained_on = maintained, today
     session.add(goal)
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
 
 
 def goal_weeks(session: Session, goal_ids: list[int]) -> dict[int, dict[date, GoalWeek]]:
