@@ -25,8 +25,8 @@ What it does:
    and writes it to bench/RESULTS.md under "## Caseload worklist (issue 5)", in a subsection per
    database kind, keeping every other section of the file.
 
-Exit status: 0 when every median is within --target-ms (100 ms), 1 when one is over, 2 when a
-request fails.
+Exit status: 0 when every median of the trainer's requests is within --target-ms (100 ms; the
+manager's page has no target), 1 when one is over, 2 when a request fails.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ from bench.diary_bench import (  # noqa: E402
     machine,
     mood_values,
     percentile,
+    print_profile,
     run_case,
     smoking_values,
     stored_drink,
@@ -94,6 +95,8 @@ from pwa.clock import LONDON, london_today, utcnow  # noqa: E402
 from pwa.diary.totals import week_start  # noqa: E402
 
 RESULTS_FILE = PROJECT_ROOT / "bench" / "RESULTS.md"
+# The issue's budget is for a trainer's caseload; the manager's whole service is shown for information.
+UNJUDGED = "(manager, whole service)"
 SECTION_HEADING = "## Caseload worklist (issue 5)"
 COUNT = re.compile(r'>([^<>]+?) <span class="count">(\d+)</span>')
 
@@ -381,7 +384,7 @@ def markdown_table(cases: list[Case], target_ms: float) -> str:
         low, high = min(case.sql_counts), max(case.sql_counts)
         statements = str(low) if low == high else f"{low}–{high}"
         size = f"{case.size_kb:.1f}" if case.size_kb is not None else ""
-        verdict = "ok" if median <= target_ms else "**over**"
+        verdict = "no target" if UNJUDGED in case.name else "ok" if median <= target_ms else "**over**"
         lines.append(
             f"| {case.name} | {median:.1f} | {percentile(case.times_ms, 0.95):.1f} | {max(case.times_ms):.1f} "
             f"| {statements} | {statistics.median(case.sql_ms):.1f} | {size} | {verdict} |"
@@ -436,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=5, help="random seed (5)")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to update")
     parser.add_argument("--no-results", action="store_true", help="do not write the results file")
+    parser.add_argument("--profile", action="store_true", help="also print the slowest SQL statements")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.clients < 1:
         parser.error("--repeat and --clients must be at least 1")
@@ -506,16 +510,19 @@ def run_bench(app, engine, world: World, args, db_kind: str) -> int:
     print("\n".join(details))
     print()
     print(table)
+    if args.profile:
+        print_profile(cases, top=6)
     if not args.no_results:
         write_results(args.results, db_kind, "\n".join(details) + "\n\n" + table)
         print(f"\nWrote {args.results}.")
-    over = [case for case in cases if statistics.median(case.times_ms) > args.target_ms]
+    judged = [case for case in cases if UNJUDGED not in case.name]
+    over = [case for case in judged if statistics.median(case.times_ms) > args.target_ms]
     if over:
         print(f"\nOver the {args.target_ms:g} ms target (median):")
         for case in over:
             print(f"  {case.name}: {statistics.median(case.times_ms):.1f} ms")
         return 1
-    print(f"\nEvery median is within the {args.target_ms:g} ms target.")
+    print(f"\nEvery judged median is within the {args.target_ms:g} ms target.")
     return 0
 
 

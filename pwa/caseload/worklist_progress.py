@@ -46,7 +46,7 @@ def stalled_clients(session: Session, scope, shared: dict[int, bool], today: dat
     """
     first = week_start(today) - timedelta(weeks=WEEKS)
     mondays = [first + timedelta(weeks=number) for number in range(WEEKS)]
-    goals = session.exec(
+    running = (
         select(Goal.id, Goal.client_id, Goal.target_kind, Goal.target_value, Goal.target_extra, Goal.review_date)
         .join(Plan, Plan.id == Goal.plan_id)
         .join(Episode, Episode.id == Plan.episode_id)
@@ -57,7 +57,8 @@ def stalled_clients(session: Session, scope, shared: dict[int, bool], today: dat
             Episode.paused_on.is_(None),
             Goal.start_date < first + timedelta(days=7),
         )
-    ).all()
+    )
+    goals = session.exec(running).all()
     by_client: dict[int, list] = defaultdict(list)
     for goal in goals:
         if goal.target_kind in plans_vocab.TARGET_KINDS and (goal.target_kind == "check_in" or goal.target_value):
@@ -72,7 +73,7 @@ def stalled_clients(session: Session, scope, shared: dict[int, bool], today: dat
     all_goals = [goal for client_goals in judged.values() for goal in client_goals]
     context = _Context(
         today=today,
-        marks=_goal_weeks(session, [goal.id for goal in all_goals], mondays),
+        marks=_goal_weeks(session, running.with_only_columns(Goal.id), mondays),
         targets={goal.id: progress.Target.from_goal(goal) for goal in all_goals},
     )
     moving: set[int] = set()  # clients with a met or partly met week
@@ -113,8 +114,9 @@ def _moving(client_id: int, goals: list, mondays: list[date], weeks: dict, conte
     return False
 
 
-def _goal_weeks(session: Session, goal_ids: list[int], mondays: list[date]) -> dict[tuple[int, date], tuple]:
-    """Excused weeks and check-in answers, by (goal id, Monday)."""
+def _goal_weeks(session: Session, goal_ids, mondays: list[date]) -> dict[tuple[int, date], tuple]:
+    """Excused weeks and check-in answers, by (goal id, Monday). goal_ids: a select of goal ids (the
+    database joins it, rather than taking hundreds of ids as parameters)."""
     found = session.exec(
         select(GoalWeek.goal_id, GoalWeek.monday, GoalWeek.excused, GoalWeek.check_in).where(
             GoalWeek.goal_id.in_(goal_ids), GoalWeek.monday >= mondays[0], GoalWeek.monday <= mondays[-1]

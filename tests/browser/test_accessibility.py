@@ -42,8 +42,15 @@ PAGES_BY_ROLE = {
     None: ["/login", "/setup", "/setup/ABCD2345", "/offline", wrong_password],
     "client": ["/today", "/account/", "/account/password", "/nope", "/overview"],
     "champion": ["/activities"],
-    "trainer": ["/caseload", "/clients/{own_client}", "/clients/{own_client}/diary/"],
-    "manager": ["/overview"],
+    # Every other caseload page, at each stage of a client's journey: tests/browser/test_caseload.py.
+    "trainer": [
+        "/caseload",
+        "/clients/new",
+        "/clients/{own_client}",
+        "/clients/{own_client}/digest",
+        "/clients/{own_client}/diary/",
+    ],
+    "manager": ["/overview", "/caseload", "/clients/{own_client}"],
     "site-admin": [
         "/admin/people",
         "/admin/people?q=zzz-nobody",

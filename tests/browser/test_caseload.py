@@ -56,12 +56,12 @@ WHO5_START = [
     "More than half of the time",
 ]
 
-# Finds elements wider than the window, for the message when a page scrolls sideways.
-SIDEWAYS = """() => ({
+# The page's width, and elements past the screen's right edge (for the message). Compared with
+# the screen's width, not window.innerWidth: a mobile browser zooms out to fit a wide page.
+SIDEWAYS = """(width) => ({
     document: document.documentElement.scrollWidth,
-    window: window.innerWidth,
     tooWide: [...document.querySelectorAll("body *")]
-        .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .filter((element) => element.getBoundingClientRect().right > width + 0.5)
         .slice(0, 5)
         .map((element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
             + (element.className && typeof element.className === "string" ? "." + element.className : "")),
@@ -98,9 +98,10 @@ def status_tag(page: Page) -> Locator:
 
 
 def overflow(page: Page) -> dict | None:
-    """None when the page fits the window's width; otherwise the widths and the widest elements."""
-    widths = page.evaluate(SIDEWAYS)
-    return widths if widths["document"] > widths["window"] else None
+    """None when the page fits the screen's width; otherwise the widths and the widest elements."""
+    width = page.viewport_size["width"]
+    widths = page.evaluate(SIDEWAYS, width)
+    return {"screen": width, **widths} if widths["document"] > width else None
 
 
 def now_in_london() -> str:
@@ -452,6 +453,23 @@ def walk_in_to_exit(walk: Walk, *, lookalike: bool) -> None:
     exit_client(walk)
 
 
+def record_session_without_goals(walk: Walk) -> None:
+    page = walk.page
+    page.get_by_role("link", name="Record a session now", exact=True).click()
+    expect(heading(page)).to_have_text("Record a session")
+    expect(page.get_by_text("No goals in the plan yet.")).to_be_visible()
+    page.get_by_label("Time it starts", exact=True).fill(now_in_london())
+    group(page, "How you meet").get_by_role("radio", name="Phone", exact=True).check()
+    page.get_by_label("How many minutes did it last?", exact=True).fill("30")
+    page.get_by_label("Notes", exact=True).fill("First chat on the phone.")
+    page.get_by_role("button", name="Save the session").click()
+    expect(flash(page, "Session recorded.")).to_be_visible()
+    expect(heading(page)).to_have_text(NAME)
+    session = region(page, "Sessions").get_by_role("listitem").filter(has_text="30 minutes")
+    expect(session).to_contain_text("Phone")
+    expect(session).to_contain_text("First chat on the phone.")
+
+
 # --- Fixtures -------------------------------------------------------------------------------
 
 
@@ -612,20 +630,3 @@ def test_register_and_record_a_session_without_javascript(live_server, no_js_pag
     open_worklist(walk)
     register(walk, lookalike=False)
     record_session_without_goals(walk)
-
-
-def record_session_without_goals(walk: Walk) -> None:
-    page = walk.page
-    page.get_by_role("link", name="Record a session now", exact=True).click()
-    expect(heading(page)).to_have_text("Record a session")
-    expect(page.get_by_text("No goals in the plan yet.")).to_be_visible()
-    page.get_by_label("Time it starts", exact=True).fill(now_in_london())
-    group(page, "How you meet").get_by_role("radio", name="Phone", exact=True).check()
-    page.get_by_label("How many minutes did it last?", exact=True).fill("30")
-    page.get_by_label("Notes", exact=True).fill("First chat on the phone.")
-    page.get_by_role("button", name="Save the session").click()
-    expect(flash(page, "Session recorded.")).to_be_visible()
-    expect(heading(page)).to_have_text(NAME)
-    session = region(page, "Sessions").get_by_role("listitem").filter(has_text="30 minutes")
-    expect(session).to_contain_text("Phone")
-    expect(session).to_contain_text("First chat on the phone.")
