@@ -32,107 +32,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
-import platform
 import random
-import re
-import statistics
 import sys
-import tempfile
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from sqlalchemy import event, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from bench import harness  # noqa: E402
+from bench.harness import BenchFailure, Case, SqlMeter  # noqa: E402
 from models import Client, DiaryComment, DiaryEntry, Person, RoleGrant, Service  # noqa: E402
-from pwa import accounts, create_app  # noqa: E402
-from pwa.cli import upgrade_database  # noqa: E402
+from pwa import accounts  # noqa: E402
 from pwa.clock import LONDON, london_today, to_london, utcnow  # noqa: E402
-from pwa.db import normalise_database_url  # noqa: E402
 from pwa.diary import vocab  # noqa: E402
 
-RESULTS_FILE = PROJECT_ROOT / "bench" / "RESULTS.md"
 SECTION_HEADING = "## Diary (issue 3)"
-PASSWORD = "bench-orange-teapot-42"
-SECRET_KEY = "bench-secret-key-not-for-real-use"
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-class BenchFailure(RuntimeError):
-    """A request did not answer as expected: the figures would mean nothing."""
-
-
-# --- The database ----------------------------------------------------------------------------
-
-
-def is_postgres(url: str) -> bool:
-    return normalise_database_url(url).startswith("postgresql")
-
-
-def _libpq_dsn(url: str) -> str:
-    return normalise_database_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(normalise_database_url(url))
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-@contextmanager
-def bench_database(given: str | None, tmpdir: Path):
-    """The database URL to use: a SQLite file, a throwaway PostgreSQL database, or the given URL."""
-    if not given:
-        yield f"sqlite:///{tmpdir / 'bench.sqlite3'}"
-        return
-    if not is_postgres(given):
-        yield given
-        return
-    import psycopg
-
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_libpq_dsn(given), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    print(f"Created PostgreSQL database {name}.")
-    try:
-        yield _with_database(given, name)
-    finally:
-        with psycopg.connect(_libpq_dsn(given), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"Dropped PostgreSQL database {name}.")
-
-
-def analyze(engine) -> bool:
-    """Refresh PostgreSQL's planner statistics, as autovacuum would soon after a bulk load."""
-    if engine.dialect.name != "postgresql":
-        return False
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
-    return True
-
-
-def database_kind(engine) -> str:
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            version = conn.execute(text("select sqlite_version()")).scalar()
-            return f"SQLite {version} (file, WAL)"
-        if engine.dialect.name == "postgresql":
-            version = conn.execute(text("show server_version")).scalar()
-            return f"PostgreSQL {version.split()[0]}"
-        return engine.dialect.name
 
 
 # --- Realistic diary values ------------------------------------------------------------------
@@ -271,19 +193,6 @@ class World:
     comments: int
 
 
-def _person(session: Session, username: str, password_hash: str) -> Person:
-    person = Person(
-        username=username,
-        email=f"{username}@example.org",
-        display_name=username.replace("-", " ").title(),
-        password_hash=password_hash,
-        session_token=accounts.new_session_token(),
-    )
-    session.add(person)
-    session.flush()
-    return person
-
-
 def _day_moments(rng: random.Random, day: date, count: int, now: datetime) -> list[datetime]:
     """`count` London times on `day` (07:00 to 23:00, or up to now for today), in order, as UTC."""
     start = datetime.combine(day, clock_time(7, 0), tzinfo=LONDON)
@@ -372,14 +281,14 @@ def diary_rows(rng: random.Random, client: Client, by_id: int, total: int, now: 
 
 def build_world(engine, total_entries: int, seed: int) -> World:
     rng = random.Random(seed)
-    password_hash = accounts.hash_password(PASSWORD)  # Argon2: slow on purpose, so once
+    password_hash = accounts.hash_password(harness.PASSWORD)  # Argon2: slow on purpose, so once
     now = utcnow()
     with Session(engine, expire_on_commit=False) as session:
         service = Service(slug="bench", name="Bench Health Trainers", area="Benchton", yearly_client_target=300)
         session.add(service)
         session.flush()
-        trainer = _person(session, "bench-trainer", password_hash)
-        client_person = _person(session, "bench-client", password_hash)
+        trainer = harness.add_person(session, "bench-trainer", password_hash)
+        client_person = harness.add_person(session, "bench-client", password_hash)
         session.add_all(
             [
                 RoleGrant(person_id=trainer.id, service_id=service.id, role="trainer", wte=1.0),
@@ -419,278 +328,42 @@ def build_world(engine, total_entries: int, seed: int) -> World:
         return World(service, trainer, client_person, client, len(rows), len(comments))
 
 
-# --- Measuring -------------------------------------------------------------------------------
-
-
-class SqlMeter:
-    """Counts and times SQL statements sent through the app's engine while `active`."""
-
-    def __init__(self, engine):
-        self.active = False
-        self.count = 0
-        self.seconds = 0.0
-        self.statements: dict[str, list[float]] = defaultdict(list)
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-
-    def reset(self) -> None:
-        self.count, self.seconds = 0, 0.0
-
-    def _before(self, conn, cursor, statement, parameters, context, executemany):
-        if self.active:
-            self.count += 1
-            conn.info.setdefault("bench_started", []).append(time.perf_counter())
-
-    def _after(self, conn, cursor, statement, parameters, context, executemany):
-        started = conn.info.get("bench_started")
-        if self.active and started:
-            elapsed = time.perf_counter() - started.pop()
-            self.seconds += elapsed
-            self.statements[" ".join(statement.split())].append(elapsed)
-
-
-@dataclass
-class Case:
-    name: str
-    send: Callable[[], object]  # makes one request, returns the response
-    check: Callable[[object], None] | None = None
-    measure_size: bool = False
-    times_ms: list[float] = field(default_factory=list)
-    sql_counts: list[int] = field(default_factory=list)
-    sql_ms: list[float] = field(default_factory=list)
-    size_kb: float | None = None
-    statements: dict[str, list[float]] = field(default_factory=dict)
-
-
-def expect_200(case_name: str, response) -> None:
-    if response.status_code != 200:
-        body = response.get_data(as_text=True)[:600]
-        location = response.headers.get("Location", "")
-        raise BenchFailure(
-            f"{case_name}: expected status 200, got {response.status_code}"
-            + (f" (redirect to {location})" if location else "")
-            + f"\n{body}"
-        )
-
-
-def run_case(case: Case, meter: SqlMeter, *, warmup: int, repeat: int) -> None:
-    for _ in range(warmup):
-        response = case.send()
-        expect_200(case.name, response)
-        if case.check:
-            case.check(response)
-    meter.statements = defaultdict(list)
-    for _ in range(repeat):
-        meter.reset()
-        meter.active = True
-        started = time.perf_counter()
-        response = case.send()
-        elapsed = time.perf_counter() - started
-        meter.active = False
-        expect_200(case.name, response)
-        if case.check:
-            case.check(response)
-        case.times_ms.append(elapsed * 1000)
-        case.sql_counts.append(meter.count)
-        case.sql_ms.append(meter.seconds * 1000)
-        if case.measure_size:
-            case.size_kb = len(response.get_data()) / 1024
-    case.statements = dict(meter.statements)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
-
-
-# --- Logging in ------------------------------------------------------------------------------
-
-
-def log_in(test_client, username: str) -> None:
-    page = test_client.get("/login")
-    expect_200("GET /login", page)
-    match = CSRF_FIELD.search(page.get_data(as_text=True))
-    if not match:
-        raise BenchFailure("GET /login: no CSRF token on the page")
-    response = test_client.post("/login", data={"csrf_token": match.group(1), "login": username, "password": PASSWORD})
-    if response.status_code != 302:
-        raise BenchFailure(f"POST /login as {username}: expected a redirect, got {response.status_code}")
-
-
-def api_csrf_token(test_client) -> str:
-    response = test_client.get("/api/v1/session")
-    expect_200("GET /api/v1/session", response)
-    body = response.get_json()
-    if not body.get("logged_in"):
-        raise BenchFailure("GET /api/v1/session: not logged in")
-    return body["csrf_token"]
-
-
-# --- Reporting -------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.platform()}; {cpu}; {os.cpu_count()} CPUs; Python {platform.python_version()}"
-
-
-def load_average() -> float | None:
-    try:
-        return os.getloadavg()[0]
-    except OSError:
-        return None
-
-
-def describe_load(start: float | None, end: float | None) -> str:
-    """The 1-minute load average: above the CPU count, other work was competing for the CPUs."""
-    if start is None or end is None:
-        return "unknown"
-    cpus = os.cpu_count() or 1
-    text = f"{start:.2f} at start, {end:.2f} at end, on {cpus} CPUs"
-    if max(start, end) > cpus:
-        text += " (busy machine: other processes were competing, so expect noisy figures)"
-    return text
-
-
-def markdown_table(cases: list[Case], target_ms: float) -> str:
-    lines = [
-        "| Request | Median ms | p90 ms | Max ms | SQL statements | SQL ms (median) | HTML KB "
-        f"| Target {target_ms:g} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for case in cases:
-        median = statistics.median(case.times_ms)
-        low, high = min(case.sql_counts), max(case.sql_counts)
-        statements = str(low) if low == high else f"{low}–{high}"
-        size = f"{case.size_kb:.1f}" if case.size_kb is not None else ""
-        verdict = "ok" if median <= target_ms else "**over**"
-        lines.append(
-            f"| {case.name} | {median:.1f} | {percentile(case.times_ms, 0.9):.1f} | {max(case.times_ms):.1f} "
-            f"| {statements} | {statistics.median(case.sql_ms):.1f} | {size} | {verdict} |"
-        )
-    return "\n".join(lines)
-
-
-def write_results(path: Path, db_kind: str, body: str) -> None:
-    """Create or replace the "### <db kind>" subsection of the diary section, keeping the rest."""
-    kind_heading = f"### {db_kind.split()[0]}" + (" (stale statistics)" if "stale statistics" in db_kind else "")
-    subsection = [kind_heading, "", *body.rstrip("\n").splitlines(), ""]
-    lines = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
-    try:
-        start = lines.index(SECTION_HEADING)
-    except ValueError:
-        if lines and lines[-1].strip():
-            lines.append("")
-        lines += [
-            SECTION_HEADING,
-            "",
-            "Made by `.venv/bin/python bench/diary_bench.py`; see the docstring there for what is measured.",
-            "",
-        ]
-        start = lines.index(SECTION_HEADING)
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    section = lines[start:end]
-    try:
-        sub_start = section.index(kind_heading)
-        sub_end = next(
-            (i for i in range(sub_start + 1, len(section)) if section[i].startswith("### ")),
-            len(section),
-        )
-        section[sub_start:sub_end] = subsection
-    except ValueError:
-        if section[-1].strip():
-            section.append("")
-        section += subsection
-    lines[start:end] = section
-    path.write_text("\n".join(lines).rstrip("\n") + "\n")
-
-
-def print_profile(cases: list[Case], top: int) -> None:
-    print("\nSlowest SQL statements per request (total time over the timed runs):")
-    for case in cases:
-        print(f"\n{case.name}")
-        ranked = sorted(case.statements.items(), key=lambda item: sum(item[1]), reverse=True)[:top]
-        for statement, times in ranked:
-            per_request = len(times) / max(len(case.times_ms), 1)
-            print(
-                f"  {statistics.median(times) * 1000:7.2f} ms median, {per_request:g}× per request: {statement[:150]}"
-            )
-
-
 # --- Main ------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=5000, help="diary entries over the last year (5000)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed runs per request (30)")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed runs per request first (3)")
+    harness.add_run_arguments(parser, repeat=30, warmup=3)
     parser.add_argument("--batch", type=int, default=100, help="entries per POST to the sync API (100)")
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="PostgreSQL server to make a throwaway bench_<random> database on, or an empty database "
-        "(default: a new SQLite file in a temporary folder)",
-    )
+    harness.add_database_argument(parser)
     parser.add_argument(
         "--no-analyze",
         action="store_true",
         help="on PostgreSQL, skip ANALYZE after loading (like a freshly restored database before autovacuum runs)",
     )
-    parser.add_argument("--target-ms", type=float, default=50.0, help="target for each median (50)")
-    parser.add_argument("--seed", type=int, default=3, help="random seed for the diary (3)")
-    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to update")
-    parser.add_argument("--no-results", action="store_true", help="do not write the results file")
-    parser.add_argument("--profile", action="store_true", help="also print the slowest SQL statements")
+    harness.add_report_arguments(parser, target_ms=50.0, seed=3, seed_help="random seed for the diary", profile=True)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.entries < 0 or not 1 <= args.batch <= 200:
         parser.error("--repeat must be at least 1, --entries at least 0, --batch from 1 to 200")
 
-    with tempfile.TemporaryDirectory(prefix="diary-bench-") as tmp, bench_database(args.database_url, Path(tmp)) as url:
-        started = time.perf_counter()
-        upgrade_database(url)
-        app = create_app(
-            {
-                "SECRET_KEY": SECRET_KEY,
-                "DATABASE_URL": url,
-                "INSTANCE_PATH": tmp,
-                "TESTING": False,
-                "DEBUG": False,
-            }
+    with harness.bench_app(args.database_url, "diary-bench-") as (app, engine, started):
+        world = build_world(engine, args.entries, args.seed)
+        db_kind = harness.loaded_database_kind(engine, analyze=not args.no_analyze)
+        harness.print_ready(
+            db_kind,
+            f"{world.entries} diary entries and {world.comments} comments for client {world.client.id}",
+            started,
         )
-        engine = app.extensions["db_engine"]
-        try:
-            db_kind = database_kind(engine)
-            world = build_world(engine, args.entries, args.seed)
-            analyzed = False if args.no_analyze else analyze(engine)
-            if engine.dialect.name == "postgresql":
-                db_kind += ", ANALYZE after loading" if analyzed else ", no ANALYZE after loading (stale statistics)"
-            print(
-                f"{db_kind}: {world.entries} diary entries and {world.comments} comments for client "
-                f"{world.client.id}, ready in {time.perf_counter() - started:.1f} s."
-            )
-            code = run_bench(app, engine, world, args, db_kind)
-        finally:
-            engine.dispose()
-    return code
+        return run_bench(app, engine, world, args, db_kind)
 
 
 def run_bench(app, engine, world: World, args, db_kind: str) -> int:
-    client_browser = app.test_client()
-    trainer_browser = app.test_client()
-    log_in(client_browser, world.client_person.username)
-    log_in(trainer_browser, world.trainer.username)
-    api_token = api_csrf_token(client_browser)
+    client_browser = harness.logged_in(app, world.client_person.username)
+    trainer_browser = harness.logged_in(app, world.trainer.username)
+    api_token = harness.api_csrf_token(client_browser)
 
-    load_at_start = load_average()
+    load_at_start = harness.load_average()
     today = london_today()
     half_year_ago = today - timedelta(days=182)
     rng = random.Random(args.seed + 1)
@@ -733,44 +406,25 @@ def run_bench(app, engine, world: World, args, db_kind: str) -> int:
             prepared.extend(
                 json.dumps({"entries": api_batch(rng, batch_size)}) for _ in range(args.warmup + args.repeat)
             )
-        run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
+        harness.run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
 
-    table = markdown_table(cases, args.target_ms)
-    when = datetime.now(LONDON).strftime("%Y-%m-%d %H:%M %Z")
-    details = [
-        f"- Date: {when}",
-        f"- Machine: {machine()}",
-        f"- Load average (1 min): {describe_load(load_at_start, load_average())}",
-        f"- Database: {db_kind}",
-        f"- Data: {world.entries} entries over 365 days (about {world.entries / 365:.0f} a day), "
+    table = harness.markdown_table(cases, args.target_ms, share=0.9)
+    lines = harness.details(
+        db_kind,
+        load_at_start,
+        f"{world.entries} entries over 365 days (about {world.entries / 365:.0f} a day), "
         f"{world.comments} trainer comments; {args.warmup} warm-up and {args.repeat} timed runs per request",
-        "- Time is measured around Flask's test client call (in process, no network); "
-        "SQL ms is time spent in the database driver.",
-    ]
-    print()
-    print("\n".join(details))
-    print()
-    print(table)
+    )
+    harness.print_report(lines, table)
     if args.profile:
-        print_profile(cases, top=4)
+        harness.print_profile(cases, top=4)
 
     if not args.no_results:
-        write_results(args.results, db_kind, "\n".join(details) + "\n\n" + table)
+        harness.write_results(args.results, SECTION_HEADING, Path(__file__).name, db_kind, lines, table)
         print(f"\nWrote {args.results}.")
 
-    over = [case for case in cases if statistics.median(case.times_ms) > args.target_ms]
-    if over:
-        print(f"\nOver the {args.target_ms:g} ms target (median):")
-        for case in over:
-            print(f"  {case.name}: {statistics.median(case.times_ms):.1f} ms")
-        return 1
-    print(f"\nEvery median is within the {args.target_ms:g} ms target.")
-    return 0
+    return harness.verdict(harness.over_target(cases, args.target_ms), args.target_ms)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchFailure as failure:
-        print(f"\nBENCH FAILED: {failure}", file=sys.stderr)
-        sys.exit(2)
+    harness.run(main)

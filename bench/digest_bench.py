@@ -33,29 +33,25 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-if str(BENCH_DIR) not in sys.path:
-    sys.path.insert(0, str(BENCH_DIR))
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
 
-# The diary bench's database helpers, diary generator and measuring tools (it also puts the project on sys.path).
-import diary_bench as shared  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from models import Client, Episode, Goal, GoalWeek, Plan, RoleGrant, Service, Signpost, SupportSession  # noqa: E402
-from pwa import accounts, create_app  # noqa: E402
+from bench import harness  # noqa: E402
+from bench.diary_bench import diary_rows  # noqa: E402
+from bench.harness import Case, SqlMeter  # noqa: E402
+from models import Client, Episode, Goal, GoalWeek, Person, Plan, RoleGrant, Service, Signpost, SupportSession  # noqa: E402
+from pwa import accounts  # noqa: E402
 from pwa.caseload import digest as digest_module  # noqa: E402
-from pwa.cli import upgrade_database  # noqa: E402
 from pwa.clock import LONDON, london_today, utcnow  # noqa: E402
 
-RESULTS_FILE = BENCH_DIR / "RESULTS.md"
 SECTION_HEADING = "## Digest (issue 5)"
 GOALS = [
     ("exercise-increase-moderate", "Walk for 30 minutes on 5 days", "active_minutes_week", 150, {}),
@@ -83,7 +79,7 @@ def add_client(
     and 6 signposts."""
     now, today = utcnow(), london_today()
     year_ago = today - timedelta(days=365)
-    person = shared._person(session, f"bench-{name.lower()}", trainer.password_hash)
+    person = harness.add_person(session, f"bench-{name.lower()}", trainer.password_hash)
     session.add(RoleGrant(person_id=person.id, service_id=service.id, role="client"))
     client = Client(
         service_id=service.id,
@@ -172,7 +168,7 @@ def add_client(
         )
     session.commit()
 
-    rows = shared.diary_rows(rng, client, person.id, per_day * 365, now)
+    rows = diary_rows(rng, client, person.id, per_day * 365, now)
     for row in rows:
         row.talk_about = rng.random() < 0.02  # a few entries the client wants to talk about
     session.add_all(rows)
@@ -180,14 +176,14 @@ def add_client(
     return BenchClient(client, f"{name}: last session {last_met_days} days ago", len(rows))
 
 
-def build_world(engine, per_day: int, seed: int) -> tuple[shared.Person, list[BenchClient]]:
+def build_world(engine, per_day: int, seed: int) -> tuple[Person, list[BenchClient]]:
     rng = random.Random(seed)
-    password_hash = accounts.hash_password(shared.PASSWORD)  # Argon2: slow on purpose, so once
+    password_hash = accounts.hash_password(harness.PASSWORD)  # Argon2: slow on purpose, so once
     with Session(engine, expire_on_commit=False) as session:
         service = Service(slug="bench", name="Bench Health Trainers", area="Benchton", yearly_client_target=300)
         session.add(service)
         session.flush()
-        trainer = shared._person(session, "bench-trainer", password_hash)
+        trainer = harness.add_person(session, "bench-trainer", password_hash)
         session.add(RoleGrant(person_id=trainer.id, service_id=service.id, role="trainer", wte=1.0))
         session.commit()
         clients = [
@@ -214,94 +210,32 @@ class RowCounter:
         digest_module.read_diary = counted
 
 
-def run_database(url: str, args) -> tuple[str, list[shared.Case], list[int], str]:
+def run_database(given: str | None, args) -> tuple[str, list[Case], list[int], str]:
     """Build the world in one database and time the digest pages. Returns (db kind, cases, rows read, data)."""
-    with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
-        started = time.perf_counter()
-        upgrade_database(url)
-        app = create_app({"SECRET_KEY": shared.SECRET_KEY, "DATABASE_URL": url, "INSTANCE_PATH": tmp, "TESTING": False})
-        engine = app.extensions["db_engine"]
-        try:
-            db_kind = shared.database_kind(engine)
-            trainer, clients = build_world(engine, args.per_day, args.seed)
-            if shared.analyze(engine):
-                db_kind += ", ANALYZE after loading"
-            total = sum(item.entries for item in clients)
-            print(
-                f"{db_kind}: {total} diary entries for {len(clients)} clients, ready in "
-                f"{time.perf_counter() - started:.1f} s."
-            )
-            browser = app.test_client()
-            shared.log_in(browser, trainer.username)
-            meter = shared.SqlMeter(engine)
-            counter = RowCounter()
-            cases = []
-            rows_read: list[int] = []
-            for item in clients:
-                for suffix, name in (("", "digest"), ("/print", "print view")):
-                    path = f"/clients/{item.client.id}/digest{suffix}"
-                    case = shared.Case(
-                        f"GET {name} ({item.label})", lambda path=path: browser.get(path), measure_size=True
-                    )
-                    counter.rows, counter.active = [], True
-                    shared.run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
-                    counter.active = False
-                    cases.append(case)
-                    rows_read.append(max(counter.rows) if counter.rows else 0)
-            data = (
-                f"{len(clients)} clients, each with about {args.per_day} diary entries a day for 365 days "
-                f"({total} in all), a plan of 3 goals, 12 sessions and 6 signposts"
-            )
-            return db_kind, cases, rows_read, data
-        finally:
-            engine.dispose()
-
-
-def markdown_table(cases: list[shared.Case], rows_read: list[int], target_ms: float) -> str:
-    lines = [
-        "| Request | Median ms | p95 ms | Max ms | SQL statements | SQL ms (median) | Diary rows read | HTML KB "
-        f"| Target {target_ms:g} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for case, rows in zip(cases, rows_read, strict=True):
-        median = statistics.median(case.times_ms)
-        low, high = min(case.sql_counts), max(case.sql_counts)
-        statements = str(low) if low == high else f"{low}–{high}"
-        verdict = "ok" if median <= target_ms else "**over**"
-        lines.append(
-            f"| {case.name} | {median:.1f} | {shared.percentile(case.times_ms, 0.95):.1f} | {max(case.times_ms):.1f} "
-            f"| {statements} | {statistics.median(case.sql_ms):.1f} | {rows} | {case.size_kb:.1f} | {verdict} |"
+    with harness.bench_app(given, "digest-bench-") as (app, engine, started):
+        trainer, clients = build_world(engine, args.per_day, args.seed)
+        db_kind = harness.loaded_database_kind(engine)
+        total = sum(item.entries for item in clients)
+        harness.print_ready(db_kind, f"{total} diary entries for {len(clients)} clients", started)
+        browser = harness.logged_in(app, trainer.username)
+        meter = SqlMeter(engine)
+        counter = RowCounter()
+        cases = []
+        rows_read: list[int] = []
+        for item in clients:
+            for suffix, name in (("", "digest"), ("/print", "print view")):
+                path = f"/clients/{item.client.id}/digest{suffix}"
+                case = Case(f"GET {name} ({item.label})", lambda path=path: browser.get(path), measure_size=True)
+                counter.rows, counter.active = [], True
+                harness.run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
+                counter.active = False
+                cases.append(case)
+                rows_read.append(max(counter.rows) if counter.rows else 0)
+        data = (
+            f"{len(clients)} clients, each with about {args.per_day} diary entries a day for 365 days "
+            f"({total} in all), a plan of 3 goals, 12 sessions and 6 signposts"
         )
-    return "\n".join(lines)
-
-
-def write_results(path: Path, db_kind: str, body: str) -> None:
-    """Create or replace the "### <db kind>" subsection of the digest section, keeping the rest of the file."""
-    heading = f"### {db_kind.split()[0]}"
-    subsection = [heading, "", *body.rstrip("\n").splitlines(), ""]
-    lines = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
-    if SECTION_HEADING not in lines:
-        if lines and lines[-1].strip():
-            lines.append("")
-        lines += [
-            SECTION_HEADING,
-            "",
-            "Made by `.venv/bin/python bench/digest_bench.py`; see the docstring there for what is measured.",
-            "",
-        ]
-    start = lines.index(SECTION_HEADING)
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    section = lines[start:end]
-    if heading in section:
-        sub_start = section.index(heading)
-        sub_end = next((i for i in range(sub_start + 1, len(section)) if section[i].startswith("### ")), len(section))
-        section[sub_start:sub_end] = subsection
-    else:
-        if section[-1].strip():
-            section.append("")
-        section += subsection
-    lines[start:end] = section
-    path.write_text("\n".join(lines).rstrip("\n") + "\n")
+        return db_kind, cases, rows_read, data
 
 
 def databases(given: str | None) -> list[str | None]:
@@ -309,65 +243,41 @@ def databases(given: str | None) -> list[str | None]:
     if given:
         return [given]
     env = os.environ.get("DATABASE_URL", "")
-    return [None, env] if env and shared.is_postgres(env) else [None]
+    return [None, env] if env and harness.is_postgres(env) else [None]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-day", type=int, default=8, help="diary entries a day over the last year (8)")
-    parser.add_argument("--repeat", type=int, default=50, help="timed runs per request (50)")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed runs per request first (5)")
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="PostgreSQL server to make a throwaway bench_<random> database on, or an empty database; "
+    harness.add_run_arguments(parser, repeat=50, warmup=5)
+    harness.add_database_argument(
+        parser,
+        "PostgreSQL server to make a throwaway bench_<random> database on, or an empty database; "
         "only that one is run (default: SQLite, and PostgreSQL too when DATABASE_URL names a server)",
     )
-    parser.add_argument("--target-ms", type=float, default=100.0, help="target for each median (100)")
-    parser.add_argument("--seed", type=int, default=5, help="random seed for the diary (5)")
-    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to update")
-    parser.add_argument("--no-results", action="store_true", help="do not write the results file")
+    harness.add_report_arguments(parser, target_ms=100.0, seed=5, seed_help="random seed for the diary", profile=False)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.per_day < 0:
         parser.error("--repeat must be at least 1 and --per-day at least 0")
 
     over = []
     for given in databases(args.database_url):
-        load_at_start = shared.load_average()
-        with tempfile.TemporaryDirectory(prefix="digest-db-") as tmp, shared.bench_database(given, Path(tmp)) as url:
-            db_kind, cases, rows_read, data = run_database(url, args)
-        table = markdown_table(cases, rows_read, args.target_ms)
-        details = [
-            f"- Date: {datetime.now(LONDON).strftime('%Y-%m-%d %H:%M %Z')}",
-            f"- Machine: {shared.machine()}",
-            f"- Load average (1 min): {shared.describe_load(load_at_start, shared.load_average())}",
-            f"- Database: {db_kind}",
-            f"- Data: {data}; {args.warmup} warm-up and {args.repeat} timed runs per request, as the logged-in trainer",
-            "- Time is measured around Flask's test client call (in process, no network); "
-            "SQL ms is time spent in the database driver.",
-        ]
-        print()
-        print("\n".join(details))
-        print()
-        print(table)
+        load_at_start = harness.load_average()
+        db_kind, cases, rows_read, data = run_database(given, args)
+        table = harness.markdown_table(cases, args.target_ms, columns={"Diary rows read": rows_read})
+        lines = harness.details(
+            db_kind,
+            load_at_start,
+            f"{data}; {args.warmup} warm-up and {args.repeat} timed runs per request, as the logged-in trainer",
+        )
+        harness.print_report(lines, table)
         print()
         if not args.no_results:
-            write_results(args.results, db_kind, "\n".join(details) + "\n\n" + table)
+            harness.write_results(args.results, SECTION_HEADING, Path(__file__).name, db_kind, lines, table)
             print(f"Wrote {args.results}.")
-        over += [(db_kind, case) for case in cases if statistics.median(case.times_ms) > args.target_ms]
-
-    if over:
-        print(f"\nOver the {args.target_ms:g} ms target (median):")
-        for db_kind, case in over:
-            print(f"  {db_kind}: {case.name}: {statistics.median(case.times_ms):.1f} ms")
-        return 1
-    print(f"\nEvery median is within the {args.target_ms:g} ms target.")
-    return 0
+        over += harness.over_target(cases, args.target_ms, label=f"{db_kind}: ")
+    return harness.verdict(over, args.target_ms)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except shared.BenchFailure as failure:
-        print(f"\nBENCH FAILED: {failure}", file=sys.stderr)
-        sys.exit(2)
+    harness.run(main)

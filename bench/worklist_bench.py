@@ -34,10 +34,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import statistics
 import sys
-import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -51,30 +48,17 @@ if str(PROJECT_ROOT) not in sys.path:
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from bench import harness  # noqa: E402
 from bench.diary_bench import (  # noqa: E402
     KIND_WEIGHTS,
-    PASSWORD,
-    SECRET_KEY,
-    BenchFailure,
-    Case,
-    SqlMeter,
     activity_values,
-    analyze,
-    bench_database,
-    database_kind,
-    describe_load,
     drink_values,
     food_values,
-    load_average,
-    log_in,
-    machine,
     mood_values,
-    percentile,
-    print_profile,
-    run_case,
     smoking_values,
     stored_drink,
 )
+from bench.harness import Case, SqlMeter, add_person  # noqa: E402
 from models import (  # noqa: E402
     Client,
     DiaryEntry,
@@ -89,14 +73,10 @@ from models import (  # noqa: E402
     Signpost,
     SupportSession,
 )
-from pwa import accounts, create_app  # noqa: E402
-from pwa.cli import upgrade_database  # noqa: E402
+from pwa import accounts  # noqa: E402
 from pwa.clock import LONDON, london_today, utcnow  # noqa: E402
 from pwa.diary.totals import week_start  # noqa: E402
 
-RESULTS_FILE = PROJECT_ROOT / "bench" / "RESULTS.md"
-# The issue's budget is for a trainer's caseload; the manager's whole service is shown for information.
-UNJUDGED = "(manager, whole service)"
 SECTION_HEADING = "## Caseload worklist (issue 5)"
 COUNT = re.compile(r'>([^<>]+?) <span class="count">(\d+)</span>')
 
@@ -125,18 +105,6 @@ class World:
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, clock_time(hour, minute), tzinfo=LONDON)
-
-
-def _person(session: Session, username: str, password_hash: str | None) -> Person:
-    person = Person(
-        username=username,
-        email=f"{username}@example.org",
-        display_name=username.replace("-", " ").title(),
-        password_hash=password_hash,
-        session_token=accounts.new_session_token(),
-    )
-    session.add(person)
-    return person
 
 
 # Every column of a diary entry, so the bulk insert's rows all have the same keys.
@@ -196,8 +164,7 @@ def add_caseload(session: Session, rng: random.Random, service: Service, trainer
     clients = []
     for number in range(active + active // 2):
         has_app = number < active and number % 4 != 3  # three in four active clients use the app
-        person = _person(session, f"{tag}-client-{number}", None) if has_app else None
-        session.flush()
+        person = add_person(session, f"{tag}-client-{number}", None) if has_app else None
         clients.append(
             Client(
                 service_id=service.id,
@@ -341,15 +308,14 @@ LAST = ["Smith", "Khan", "Jones", "Patel", "Brown", "Okafor", "Nowak", "Taylor",
 
 def build_world(engine, active: int, seed: int) -> World:
     rng = random.Random(seed)
-    password_hash = accounts.hash_password(PASSWORD)  # Argon2: slow on purpose, so once
+    password_hash = accounts.hash_password(harness.PASSWORD)  # Argon2: slow on purpose, so once
     with Session(engine, expire_on_commit=False) as session:
         service = Service(slug="bench", name="Bench Health Trainers", area="Benchton", yearly_client_target=600)
         session.add(service)
         session.flush()
-        trainer = _person(session, "bench-trainer", password_hash)
-        colleague = _person(session, "bench-colleague", None)
-        manager = _person(session, "bench-manager", password_hash)
-        session.flush()
+        trainer = add_person(session, "bench-trainer", password_hash)
+        colleague = add_person(session, "bench-colleague", None)
+        manager = add_person(session, "bench-manager", password_hash)
         session.add_all(
             [
                 RoleGrant(person_id=trainer.id, service_id=service.id, role="trainer", wte=1.0),
@@ -370,111 +336,35 @@ def build_world(engine, active: int, seed: int) -> World:
         )
 
 
-# --- Reporting ----------------------------------------------------------------------------------
-
-
-def markdown_table(cases: list[Case], target_ms: float) -> str:
-    lines = [
-        "| Request | Median ms | p95 ms | Max ms | SQL statements | SQL ms (median) | HTML KB "
-        f"| Target {target_ms:g} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for case in cases:
-        median = statistics.median(case.times_ms)
-        low, high = min(case.sql_counts), max(case.sql_counts)
-        statements = str(low) if low == high else f"{low}–{high}"
-        size = f"{case.size_kb:.1f}" if case.size_kb is not None else ""
-        verdict = "no target" if UNJUDGED in case.name else "ok" if median <= target_ms else "**over**"
-        lines.append(
-            f"| {case.name} | {median:.1f} | {percentile(case.times_ms, 0.95):.1f} | {max(case.times_ms):.1f} "
-            f"| {statements} | {statistics.median(case.sql_ms):.1f} | {size} | {verdict} |"
-        )
-    return "\n".join(lines)
-
-
-def write_results(path: Path, db_kind: str, body: str) -> None:
-    """Create or replace the "### <db kind>" subsection of this bench's section, keeping the rest."""
-    kind_heading = f"### {db_kind.split()[0]}"
-    subsection = [kind_heading, "", *body.rstrip("\n").splitlines(), ""]
-    lines = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
-    if SECTION_HEADING not in lines:
-        if lines and lines[-1].strip():
-            lines.append("")
-        lines += [
-            SECTION_HEADING,
-            "",
-            "Made by `.venv/bin/python bench/worklist_bench.py`; see the docstring there for what is measured.",
-            "",
-        ]
-    start = lines.index(SECTION_HEADING)
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    section = lines[start:end]
-    if kind_heading in section:
-        sub_start = section.index(kind_heading)
-        sub_end = next((i for i in range(sub_start + 1, len(section)) if section[i].startswith("### ")), len(section))
-        section[sub_start:sub_end] = subsection
-    else:
-        if section[-1].strip():
-            section.append("")
-        section += subsection
-    lines[start:end] = section
-    path.write_text("\n".join(lines).rstrip("\n") + "\n")
-
-
 # --- Main ---------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=200, help="active clients on the trainer's caseload (200)")
-    parser.add_argument("--repeat", type=int, default=50, help="timed runs per request (50)")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed runs per request first (5)")
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="PostgreSQL server to make a throwaway bench_<random> database on, or an empty database "
-        "(default: a new SQLite file in a temporary folder)",
-    )
-    parser.add_argument("--target-ms", type=float, default=100.0, help="target for each median (100)")
-    parser.add_argument("--seed", type=int, default=5, help="random seed (5)")
-    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="Markdown file to update")
-    parser.add_argument("--no-results", action="store_true", help="do not write the results file")
-    parser.add_argument("--profile", action="store_true", help="also print the slowest SQL statements")
+    harness.add_run_arguments(parser, repeat=50, warmup=5)
+    harness.add_database_argument(parser)
+    harness.add_report_arguments(parser, target_ms=100.0, seed=5, seed_help="random seed", profile=True)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.clients < 1:
         parser.error("--repeat and --clients must be at least 1")
 
-    with (
-        tempfile.TemporaryDirectory(prefix="worklist-bench-") as tmp,
-        bench_database(args.database_url, Path(tmp)) as url,
-    ):
-        started = time.perf_counter()
-        upgrade_database(url)
-        app = create_app(
-            {"SECRET_KEY": SECRET_KEY, "DATABASE_URL": url, "INSTANCE_PATH": tmp, "TESTING": False, "DEBUG": False}
+    with harness.bench_app(args.database_url, "worklist-bench-") as (app, engine, started):
+        world = build_world(engine, args.clients, args.seed)
+        db_kind = harness.loaded_database_kind(engine)
+        harness.print_ready(
+            db_kind,
+            f"{world.active} active and {world.finished} finished clients for the trainer, "
+            f"{world.entries} diary entries and {world.sessions} sessions in the service",
+            started,
         )
-        engine = app.extensions["db_engine"]
-        try:
-            db_kind = database_kind(engine)
-            world = build_world(engine, args.clients, args.seed)
-            if analyze(engine):
-                db_kind += ", ANALYZE after loading"
-            print(
-                f"{db_kind}: {world.active} active and {world.finished} finished clients for the trainer, "
-                f"{world.entries} diary entries and {world.sessions} sessions in the service, "
-                f"ready in {time.perf_counter() - started:.1f} s."
-            )
-            return run_bench(app, engine, world, args, db_kind)
-        finally:
-            engine.dispose()
+        return run_bench(app, engine, world, args, db_kind)
 
 
 def run_bench(app, engine, world: World, args, db_kind: str) -> int:
-    trainer_browser = app.test_client()
-    manager_browser = app.test_client()
-    log_in(trainer_browser, world.trainer.username)
-    log_in(manager_browser, world.manager.username)
-    load_at_start = load_average()
+    trainer_browser = harness.logged_in(app, world.trainer.username)
+    manager_browser = harness.logged_in(app, world.manager.username)
+    load_at_start = harness.load_average()
     cases = [
         Case("GET /caseload (trainer)", lambda: trainer_browser.get("/caseload"), measure_size=True),
         Case("GET /caseload?show=no_progress (trainer)", lambda: trainer_browser.get("/caseload?show=no_progress")),
@@ -483,52 +373,39 @@ def run_bench(app, engine, world: World, args, db_kind: str) -> int:
             lambda: trainer_browser.get("/caseload?q=smith", headers={"HX-Request": "true"}),
             measure_size=True,
         ),
-        Case("GET /caseload (manager, whole service)", lambda: manager_browser.get("/caseload"), measure_size=True),
+        # The issue's budget is for a trainer's caseload; the manager's whole service is shown for information.
+        Case(
+            "GET /caseload (manager, whole service)",
+            lambda: manager_browser.get("/caseload"),
+            measure_size=True,
+            judged=False,
+        ),
     ]
     meter = SqlMeter(engine)
     for case in cases:
-        run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
+        harness.run_case(case, meter, warmup=args.warmup, repeat=args.repeat)
 
     page = trainer_browser.get("/caseload").get_data(as_text=True)
     counts = ", ".join(f"{label} {count}" for label, count in COUNT.findall(page))
-    table = markdown_table(cases, args.target_ms)
-    when = datetime.now(LONDON).strftime("%Y-%m-%d %H:%M %Z")
-    details = [
-        f"- Date: {when}",
-        f"- Machine: {machine()}",
-        f"- Load average (1 min): {describe_load(load_at_start, load_average())}",
-        f"- Database: {db_kind}",
-        f"- Data: the trainer has {world.active} active clients (three in four with the app and about "
+    table = harness.markdown_table(cases, args.target_ms)
+    lines = harness.details(
+        db_kind,
+        load_at_start,
+        f"the trainer has {world.active} active clients (three in four with the app and about "
         f"{ENTRIES_A_DAY} diary entries a day over {DIARY_DAYS} days) and {world.finished} finished ones; "
         f"the service has {world.entries} diary entries and {world.sessions} sessions in all; "
         f"{args.warmup} warm-up and {args.repeat} timed runs per request",
         f"- The trainer's filters: {counts}",
-        "- Time is measured around Flask's test client call (in process, no network); "
-        "SQL ms is time spent in the database driver.",
-    ]
-    print()
-    print("\n".join(details))
-    print()
-    print(table)
+    )
+    harness.print_report(lines, table)
     if args.profile:
-        print_profile(cases, top=6)
+        harness.print_profile(cases, top=6)
     if not args.no_results:
-        write_results(args.results, db_kind, "\n".join(details) + "\n\n" + table)
+        harness.write_results(args.results, SECTION_HEADING, Path(__file__).name, db_kind, lines, table)
         print(f"\nWrote {args.results}.")
-    judged = [case for case in cases if UNJUDGED not in case.name]
-    over = [case for case in judged if statistics.median(case.times_ms) > args.target_ms]
-    if over:
-        print(f"\nOver the {args.target_ms:g} ms target (median):")
-        for case in over:
-            print(f"  {case.name}: {statistics.median(case.times_ms):.1f} ms")
-        return 1
-    print(f"\nEvery judged median is within the {args.target_ms:g} ms target.")
-    return 0
+    over = harness.over_target(cases, args.target_ms)
+    return harness.verdict(over, args.target_ms, every="Every judged median")
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchFailure as failure:
-        print(f"\nBENCH FAILED: {failure}", file=sys.stderr)
-        sys.exit(2)
+    harness.run(main)

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from models import Client, Contact, DiaryEntry, Episode, FollowUp, Goal, Measure, Plan, Signpost, SupportSession
-from pwa.caseload.measures import bmi, who5_percent
+from pwa.caseload.journey_store import save_measures
+from pwa.caseload.measures import check_measures
 from pwa.caseload.postcodes import load_lookup, place_client
 from pwa.caseload.registration_rules import age_band_on
 from pwa.clock import LONDON, london_today
@@ -94,29 +95,22 @@ def _episode(session: Session, client: Client, **facts) -> Episode:
 
 
 def _measures(session: Session, episode: Episode, stage: str, taken_on: date, by_id: int, **values) -> None:
-    """Store measures the way the forms do: BMI from height and weight, WHO-5 from its answers."""
-    rows = dict(values)
-    items = rows.pop("who5_items", None)
-    if items:
-        rows["who5_percent"] = who5_percent(items)
-    if "height_cm" in rows and "weight_kg" in rows:
-        rows["bmi"] = bmi(rows["height_cm"], rows["weight_kg"])
-    for instrument, value in rows.items():
-        method = "measured" if instrument in ("height_cm", "weight_kg", "bmi") else ""
-        session.add(
-            Measure(
-                service_id=episode.service_id,
-                client_id=episode.client_id,
-                episode_id=episode.id,
-                stage=stage,
-                instrument=instrument,
-                value=value,
-                method=method,
-                items=items if instrument == "who5_percent" else None,
-                taken_on=taken_on,
-                taken_by_id=by_id,
-            )
-        )
+    """Store measures through the same check and store as the forms (BMI, WHO-5 percent)."""
+    raw = {name: str(value) for name, value in values.items() if name != "who5_items"}
+    raw.update({f"who5_{number}": str(answer) for number, answer in enumerate(values.get("who5_items", []), 1)})
+    raw.update(method="measured", taken_on=taken_on.isoformat())
+    checked = check_measures(raw, stage, today=taken_on, known_height=_height(session, episode))
+    if not checked.ok:
+        raise ValueError(f"Demo measures do not pass the checks: {checked.errors}")
+    save_measures(session, episode, checked, stage=stage, taken_on=taken_on, by_id=by_id)
+
+
+def _height(session: Session, episode: Episode) -> float | None:
+    """The height taken earlier in the episode, so a later weight still gives a BMI."""
+    row = session.exec(
+        select(Measure.value).where(Measure.episode_id == episode.id, Measure.instrument == "height_cm")
+    ).first()
+    return row
 
 
 def _at(day: date, clock: str) -> datetime:

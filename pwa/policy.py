@@ -221,8 +221,11 @@ def grantable_roles(actor: Actor) -> list[Role]:
 # --- Audit ---------------------------------------------------------------------------------
 
 
-def audit(action: str, *, client: Client | None = None, person: Person | None = None, detail: str = "") -> None:
-    """Record who saw or changed what. Committed with the request's other changes."""
+def audit(
+    action: str, *, client: Client | None = None, person: Person | None = None, detail: str = "", commit: bool = True
+) -> None:
+    """Record who saw or changed what, committed with the request's other changes (or left for
+    the caller's commit, so several changes and their audit rows land together)."""
     actor = current_actor()
     db.session().add(
         AuditEvent(
@@ -235,4 +238,5 @@ def audit(action: str, *, client: Client | None = None, person: Person | None = 
             detail=detail[:500],
         )
     )
-    db.session().commit()
+    if commit:
+        db.session().commit()

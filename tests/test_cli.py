@@ -2,7 +2,8 @@
 
 from sqlmodel import select
 
-from models import Client, DiaryEntry, Goal, Person, RoleGrant, Service
+from models import Client, DiaryEntry, Episode, Goal, Person, RoleGrant, Service
+from pwa.caseload.journey import status
 from pwa.demo import DEMO_DIARY, DEMO_LOGINS, DEMO_PASSWORD
 from tests.conftest import log_in
 
@@ -59,6 +60,14 @@ def test_demo_loads_one_login_per_role_once(runner, app, db_session):
     assert roles == {"client", "champion", "trainee", "trainer", "manager", "admin"}
     assert db_session.exec(select(Client)).all()
     assert len(db_session.exec(select(DiaryEntry)).all()) == len(DEMO_DIARY)  # every demo entry passes the checks
-    assert len(db_session.exec(select(Goal)).all()) == 3  # and every demo goal
+    alex = db_session.exec(select(Client).where(Client.full_name == "Alex Demo")).one()
+    assert len(db_session.exec(select(Goal).where(Goal.client_id == alex.id)).all()) == 3  # and every demo goal
+    # The demo caseload shows every step of the journey, each client placed by the demo postcodes.
+    statuses = {}
+    for record in db_session.exec(select(Client)).all():
+        episode = db_session.exec(select(Episode).where(Episode.client_id == record.id)).one()
+        statuses[record.full_name] = status(episode)
+        assert record.ward_name and record.deprivation_quintile != "unknown", record.full_name
+    assert set(statuses.values()) == {"registered", "assessed", "in_plan", "exited"}
     for username, _name, _role, _wte in DEMO_LOGINS:
         assert log_in(app.test_client(), username, DEMO_PASSWORD).headers["Location"] == "/", username

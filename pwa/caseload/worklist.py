@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from models import AuditEvent, Client, SupportSession
+from models import Client, SupportSession
 from pwa import db
 from pwa.caseload import vocab
 from pwa.caseload.worklist_queries import Holder, caseload_holders, load_worklist
@@ -159,17 +159,8 @@ def move_clients(clients: list[Client], to: Holder, actor: Actor, names: dict[in
             .values(trainer_id=to.id)
         )
         was = f"{names.get(before, 'someone else')} (person {before})" if before else "nobody"
-        # The row policy.audit writes, kept in this transaction so that all moves and their audit go together.
-        session.add(
-            AuditEvent(
-                service_id=client.service_id,
-                actor_id=actor.person.id,
-                actor_role=actor.role.value,
-                action="reassign_client",
-                client_id=client.id,
-                detail=f"From {was} to {to.name} (person {to.id})",
-            )
-        )
+        # Not committed yet: all the moves and their audit rows land together.
+        audit("reassign_client", client=client, detail=f"From {was} to {to.name} (person {to.id})", commit=False)
         moved += 1
     session.commit()
     return moved
