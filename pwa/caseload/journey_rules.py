@@ -6,11 +6,11 @@ the assessment after eligibility, the agreement after the assessment, the exit a
 them, and nothing in the future."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from pwa.caseload import vocab
+from pwa.caseload.checked import Checked as FormChecked
 from pwa.caseload.measures import CheckedMeasures, check_measures
 
 REASON_TEXT = 200
@@ -20,14 +20,10 @@ SESSIONS_DEFAULT, SESSIONS_MAX = 6, 12
 
 
 @dataclass
-class Checked:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    measures: CheckedMeasures | None = None
+class Checked(FormChecked):
+    """A journey form's check, with the measures it carries (assessment, exit, follow-up)."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    measures: CheckedMeasures | None = None
 
 
 def day_words(day: date) -> str:

@@ -18,6 +18,7 @@ from pwa.caseload.registration_rules import (
     duplicate_reason,
     username_base,
 )
+from pwa.caseload.worklist_queries import caseload_holders as service_holders
 from pwa.clock import london_today, utcnow
 from pwa.identity import current_actor
 from pwa.policy import audit, client_for_staff, may_see_client, requires
@@ -47,18 +48,8 @@ NOT_SAME_PERSON = "Someone like this is already registered. If this is a differe
 
 
 def caseload_holders(session: Session, service_id: int) -> list[tuple[int, str]]:
-    """(person id, label) for the trainers and trainees of a service, to choose a client's trainer."""
-    rows = session.exec(
-        select(Person.id, Person.display_name, RoleGrant.role)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(RoleGrant.service_id == service_id, RoleGrant.role.in_([role.value for role in CASELOAD_ROLES]))
-        .where(Person.is_disabled.is_(False))
-        .order_by(Person.display_name, RoleGrant.role.desc())
-    ).all()
-    holders: dict[int, str] = {}
-    for person_id, name, role in rows:
-        holders.setdefault(person_id, name if role == Role.TRAINER else f"{name} (trainee)")
-    return list(holders.items())
+    """(person id, label) for the trainers and trainees of a service who may be given clients."""
+    return [(holder.id, holder.label) for holder in service_holders(session, service_id) if holder.active]
 
 
 def possible_duplicates(

@@ -5,11 +5,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from pwa.caseload import vocab
+from pwa.caseload.checked import Checked
 from pwa.caseload.postcodes import district, normalise_postcode
 
 NAME_LIMIT = 120
@@ -57,16 +56,6 @@ CONSENT_FIELDS = [
     "partner_sharing",
     "consent_signed_on",
 ]
-
-
-@dataclass
-class Checked:
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def age_on(date_of_birth: date, on_date: date) -> int:

@@ -7,11 +7,12 @@ forward, 01:00 to 01:59 does not exist in London; on the day they go back it hap
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pwa.caseload import vocab
+from pwa.caseload.checked import Checked
 from pwa.clock import LONDON, to_london
 
 MAX_AHEAD = timedelta(days=365)
@@ -20,18 +21,6 @@ USUAL_MAX_SESSIONS = 12
 RECORDED_STATUSES = ("attended", "did_not_attend", "cancelled")
 TIME_PATTERN = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})(?::[0-9]{2})?$")
 ID_PATTERN = re.compile(r"^[0-9]{1,9}$")
-
-
-@dataclass
-class Checked:
-    """What a form check found: clean values to save, and a message for each bad field."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- Small readers shared with the signposting checks ---------------------------------------

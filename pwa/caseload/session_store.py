@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models import Client, Contact, Episode, Goal, Plan, SupportSession
-from pwa.caseload.session_rules import Checked
+from pwa.caseload.checked import Checked
 from pwa.clock import utcnow
 from pwa.plans import store as plans_store
 

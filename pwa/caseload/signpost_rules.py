@@ -4,7 +4,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from pwa.caseload import vocab
-from pwa.caseload.session_rules import Checked, day, text
+from pwa.caseload.checked import Checked
+from pwa.caseload.session_rules import day, text
 
 MAX_FOLLOW_UP_AHEAD = timedelta(days=366)
 

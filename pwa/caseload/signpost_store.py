@@ -3,8 +3,8 @@
 from sqlmodel import Session
 
 from models import Client, Episode, Signpost
+from pwa.caseload.checked import Checked
 from pwa.caseload.record import client_signposts
-from pwa.caseload.session_rules import Checked
 from pwa.clock import utcnow
 
 
