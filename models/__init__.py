@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models.audit import AuditEvent
 from models.caseload import Contact, FollowUp, Measure, PostcodeArea, Signpost, SupportSession
 from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
+from models.directory import Listing, ListingMark, ListingProblem, ListingTime
 from models.people import Client, Person, RoleGrant, SetupCode
 from models.plans import Episode, Goal, GoalRevision, GoalWeek, Plan
 from models.tenancy import Service
@@ -24,6 +25,10 @@ __all__ = [
     "Goal",
     "GoalRevision",
     "GoalWeek",
+    "Listing",
+    "ListingMark",
+    "ListingProblem",
+    "ListingTime",
     "Measure",
     "Person",
     "Plan",

@@ -24,4 +24,6 @@ class Service(SQLModel, table=True):
     # "full": trainees work like trainers on their caseload. "supervised": trainees record
     # sessions, contacts and signposts, but registration, eligibility and exit need a trainer.
     trainee_mode: str = Field(default="full", max_length=12)
+    # Anyone may search the directory (and read its open-data feed) without logging in.
+    public_directory: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import false
 from sqlmodel import select
 
-from models import AuditEvent, Client, Person, RoleGrant, Service
+from models import AuditEvent, Client, Listing, Person, RoleGrant, Service, Signpost
 from pwa import db
 from pwa.errors import error_page
 from pwa.extensions import login_manager
@@ -56,6 +56,11 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "digest.view": _has_role(*CASELOAD_ROLES),
     "caseload.worklist": _has_role(Role.TRAINER, Role.TRAINEE, Role.MANAGER),
     "caseload.reassign": _has_role(Role.MANAGER),
+    "directory.search": _has_role(Role.CLIENT, Role.CHAMPION, *CASELOAD_ROLES, Role.MANAGER),
+    "directory.mark": _has_role(Role.CLIENT),
+    "directory.edit": _has_role(Role.CHAMPION, *CASELOAD_ROLES, Role.MANAGER),
+    "directory.flags": _has_role(Role.MANAGER),
+    "directory.signpost": _has_role(Role.CHAMPION, *CASELOAD_ROLES),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }
@@ -169,6 +174,44 @@ def own_client_record(actor: Actor) -> Client | None:
         .exec(select(Client).where(Client.person_id == actor.person.id, Client.service_id == actor.service_id))
         .first()
     )
+
+
+# --- The directory ---------------------------------------------------------------------------
+
+
+def listing_in_service(listing_id: int) -> Listing:
+    """A listing of the actor's service; another service's listing is a 404."""
+    listing = db.session().get(Listing, listing_id)
+    if listing is None or listing.service_id != current_actor().service_id:
+        abort(404)
+    return listing
+
+
+def public_directory_service(slug: str) -> Service:
+    """The service whose directory anyone may search, or 404 if it has not turned that on."""
+    service = db.session().exec(select(Service).where(Service.slug == slug)).first()
+    if service is None or not service.is_active or not service.public_directory:
+        abort(404)
+    return service
+
+
+def may_see_signpost(actor: Actor, signpost: Signpost) -> bool:
+    """A signpost for a client is part of their record (their trainer, trainee or a manager;
+    never a champion). One for someone not registered: the worker who made it, or a manager."""
+    if signpost.service_id != actor.service_id:
+        return False
+    if signpost.client_id is not None:
+        client = db.session().get(Client, signpost.client_id)
+        return actor.role != Role.CLIENT and client is not None and may_see_client(actor, client)
+    return actor.role == Role.MANAGER or signpost.by_id == actor.person.id
+
+
+def signpost_for_staff(signpost_id: int) -> Signpost:
+    """Load a signpost the actor may follow up (404 otherwise: we do not say it exists)."""
+    signpost = db.session().get(Signpost, signpost_id)
+    if signpost is None or not may_see_signpost(current_actor(), signpost):
+        abort(404)
+    return signpost
 
 
 # --- People and services (admin) ----------------------------------------------------------

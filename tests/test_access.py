@@ -14,6 +14,9 @@ ACTORS = ["anonymous", "client", "champion", "trainee", "trainer", "manager", "s
 STAFF_WHO_SEE_CLIENTS = {"trainer", "manager"}
 EVERYONE_LOGGED_IN = set(ACTORS) - {"anonymous"}
 ADMINS = {"service-admin", "site-admin"}
+DIRECTORY_USERS = {"client", "champion", "trainee", "trainer", "manager"}
+DIRECTORY_EDITORS = {"champion", "trainee", "trainer", "manager"}
+SIGNPOSTERS = {"champion", "trainee", "trainer"}
 
 # (endpoint, method) -> (who is allowed, URL arguments built from the world).
 # Allowed actors must not be refused (no 403, no login redirect, no 404); everyone else
@@ -121,6 +124,30 @@ ROUTES = {
     ("caseload.reassign", "POST"): ({"manager"}, {"client_id": "own"}),
     ("caseload.bulk_reassign", "POST"): ({"manager"}, {}),
     ("clients.audit_log", "GET"): ({"manager"}, {"client_id": "own"}),
+    # --- directory: search ---
+    ("directory.search", "GET"): (DIRECTORY_USERS, {}),
+    ("directory.listing", "GET"): (DIRECTORY_USERS, {"listing_id": "north"}),
+    ("directory.public_search", "GET"): ("public", {"slug": "north"}),
+    ("directory.public_listing", "GET"): ("public", {"slug": "north", "listing_id": "north"}),
+    # --- directory: listings ---
+    ("listings.new", "GET"): (DIRECTORY_EDITORS, {}),
+    ("listings.new", "POST"): (DIRECTORY_EDITORS, {}),
+    ("listings.edit", "GET"): (DIRECTORY_EDITORS, {"listing_id": "north"}),
+    ("listings.edit", "POST"): (DIRECTORY_EDITORS, {"listing_id": "north"}),
+    ("listings.review", "POST"): (DIRECTORY_EDITORS, {"listing_id": "north"}),
+    ("listings.report_problem", "GET"): (DIRECTORY_EDITORS, {"listing_id": "north"}),
+    ("listings.report_problem", "POST"): (DIRECTORY_EDITORS, {"listing_id": "north"}),
+    ("listings.resolve_problem", "POST"): (DIRECTORY_EDITORS, {"problem_id": "north"}),
+    ("listings.flags", "GET"): ({"manager"}, {}),
+    # --- directory: loop ---
+    ("directory_loop.mark", "POST"): ({"client"}, {"listing_id": "north"}),
+    ("directory_loop.signpost", "GET"): (SIGNPOSTERS, {"listing_id": "north"}),
+    ("directory_loop.signpost", "POST"): (SIGNPOSTERS, {"listing_id": "north"}),
+    ("directory_loop.my_signposts", "GET"): (SIGNPOSTERS, {}),
+    ("directory_loop.signpost_result", "GET"): (SIGNPOSTERS, {"signpost_id": "own"}),
+    ("directory_loop.signpost_result", "POST"): (SIGNPOSTERS, {"signpost_id": "own"}),
+    # --- directory: open data ---
+    ("open_data.session_series", "GET"): ("public", {"slug": "north"}),
     ("admin.services", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "POST"): ({"site-admin"}, {}),
@@ -174,6 +201,13 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
             values[name] = world.entries[key].id
         elif name == "favourite_id":
             values[name] = world.favourites[key].id
+        elif name == "listing_id":
+            values[name] = world.listings[key].id
+        elif name == "problem_id":
+            values[name] = world.problems[key].id
+        elif name == "signpost_id":
+            # Each signposter follows up their own anonymous signpost; others try the champion's.
+            values[name] = world.signposts[actor if actor in world.signposts else "champion"].id
         elif name == "goal_id":
             values[name] = world.goals[key].id
         elif name == "monday":

@@ -2,12 +2,26 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 
 from sqlmodel import Session
 
-from models import Client, DiaryEntry, DiaryFavourite, Episode, Goal, Person, Plan, RoleGrant, Service
+from models import (
+    Client,
+    DiaryEntry,
+    DiaryFavourite,
+    Episode,
+    Goal,
+    Listing,
+    ListingProblem,
+    ListingTime,
+    Person,
+    Plan,
+    RoleGrant,
+    Service,
+    Signpost,
+)
 from pwa import accounts
 from pwa.clock import london_today, utcnow
 
@@ -30,6 +44,9 @@ class World:
     entries: dict[str, DiaryEntry] = field(default_factory=dict)
     favourites: dict[str, DiaryFavourite] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
+    listings: dict[str, Listing] = field(default_factory=dict)
+    signposts: dict[str, Signpost] = field(default_factory=dict)
+    problems: dict[str, ListingProblem] = field(default_factory=dict)
 
 
 def add_person(
@@ -55,6 +72,7 @@ def add_person(
 
 def build_world(session: Session) -> World:
     north = Service(slug="north", name="North Town Health Trainers", area="North Town", yearly_client_target=300)
+    north.public_directory = True
     south = Service(slug="south", name="South Vale Health Trainers", area="South Vale", yearly_client_target=200)
     session.add_all([north, south])
     session.flush()
@@ -99,6 +117,7 @@ def build_world(session: Session) -> World:
     world.clients = clients
     add_diary(session, world)
     add_plan(session, world)
+    add_directory(session, world)
     return world
 
 
@@ -157,4 +176,54 @@ def add_diary(session: Session, world: World) -> None:
         "own": DiaryFavourite(client_id=own.id, kind="mood", label="Mood good", values={"kind": "mood", "mood": 4})
     }
     session.add_all([*world.entries.values(), *world.favourites.values()])
+    session.commit()
+
+
+def add_directory(session: Session, world: World) -> None:
+    """A listing in each service (north's directory is public), an anonymous signpost made by
+    each member of north's staff who signposts, and an open problem report."""
+    north, south = world.north, world.south
+    world.listings = {
+        "north": Listing(
+            service_id=north.id,
+            name="Tuesday Health Walk",
+            description="A gentle walk round the park with a cup of tea after.",
+            categories=["walking_groups"],
+            organisation="North Town Walkers",
+            venue="Town Park gates",
+            cost="free",
+            how_to_go="Just turn up.",
+            staff_notes="Ask for Pat, the walk leader.",
+            last_reviewed_on=london_today(),
+            created_by_id=world.people["champion"].id,
+        ),
+        "south": Listing(service_id=south.id, name="South Vale Food Bank", categories=["food_bank"], cost="free"),
+    }
+    session.add_all(world.listings.values())
+    session.flush()
+    session.add(
+        ListingTime(listing_id=world.listings["north"].id, weekday=1, starts_at=time(10, 0), ends_at=time(11, 0))
+    )
+    for username in ("champion", "trainer", "trainee"):
+        world.signposts[username] = Signpost(
+            service_id=north.id,
+            listing_id=world.listings["north"].id,
+            destination="lifestyle_risk_management",
+            destination_name="Tuesday Health Walk",
+            person_label="Jo, red coat",
+            made_on=london_today() - timedelta(days=7),
+            follow_up_on=london_today(),
+            by_id=world.people[username].id,
+        )
+    world.problems = {
+        "north": ListingProblem(
+            service_id=north.id,
+            listing_id=world.listings["north"].id,
+            kind="details_wrong",
+            note="It starts at 10:30 now.",
+            reported_by_id=world.people["trainer"].id,
+            reported_on=london_today(),
+        )
+    }
+    session.add_all([*world.signposts.values(), *world.problems.values()])
     session.commit()

@@ -1,0 +1,5 @@
+"""Adding and editing listings, marking them reviewed, reporting problems, the managers' flag list."""
+
+from flask import Blueprint
+
+bp = Blueprint("listings", __name__)
