@@ -141,6 +141,55 @@ def load_postcodes_command(file: Path):
     click.echo(f"Clients placed in a new ward or quintile: {result.clients_refreshed}.")
 
 
+@click.command("import-directory")
+@with_appcontext
+@click.argument("source")
+@click.option("--service", "service_slug", required=True, help="The service whose directory gets the listings.")
+@click.option(
+    "--format",
+    "feed_format",
+    type=click.Choice(["openactive", "openreferral"]),
+    required=True,
+    help="openactive: RPDE pages of SessionSeries and ScheduledSession. openreferral: Open Referral UK services.",
+)
+@click.option("--partial", is_flag=True, help="Import the good items even if some are broken.")
+@click.option("--dry-run", is_flag=True, help="Check the feed and say what would change, but save nothing.")
+@click.option("--max-pages", type=click.IntRange(1, 100000), default=200, help="Stop a feed longer than this.")
+def import_directory_command(
+    source: str, service_slug: str, feed_format: str, partial: bool, dry_run: bool, max_pages: int
+):
+    """Import directory listings from SOURCE, a file or an http(s) URL of open data."""
+    from pwa.directory.importer.run import FeedError, import_directory
+
+    session = db.session()
+    service = session.exec(select(Service).where(Service.slug == service_slug)).first()
+    if service is None:
+        raise click.ClickException(f"There is no service called {service_slug!r}.")
+    try:
+        outcome = import_directory(
+            session, service, source, feed_format, partial=partial, dry_run=dry_run, max_pages=max_pages
+        )
+    except FeedError as error:
+        raise click.ClickException(f"{error} Nothing was imported.") from None
+    for broken in outcome.broken:
+        click.echo(f"Broken: {broken.line()}", err=True)
+    refused = bool(outcome.broken) and not partial
+    if dry_run:
+        lead = "With --partial it would do this: " if refused else "It would do this: "
+        click.echo(f"Dry run: nothing was saved. {lead}{outcome.summary()}")
+    elif refused:
+        click.echo(
+            f"Nothing was imported. Fix the {len(outcome.broken)} broken item(s), "
+            "or run again with --partial to import the rest.",
+            err=True,
+        )
+    else:
+        click.echo(f"Imported from {outcome.pages} page(s). {outcome.summary()}")
+    if refused:
+        sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
-    for cmd in (upgrade_db_command, create_service_command, create_admin_command, demo_command, load_postcodes_command):
+    commands = (upgrade_db_command, create_service_command, create_admin_command, demo_command, load_postcodes_command)
+    for cmd in (*commands, import_directory_command):
         app.cli.add_command(cmd)

@@ -25,7 +25,8 @@ def own_episode(db_session, world) -> Episode:
 
 def signposts(db_session) -> list[Signpost]:
     db_session.expire_all()
-    return list(db_session.exec(select(Signpost).order_by(Signpost.id)).all())
+    # Signposts for clients: the world also holds anonymous ones made from the directory.
+    return list(db_session.exec(select(Signpost).where(Signpost.client_id.is_not(None)).order_by(Signpost.id)).all())
 
 
 def audits(db_session, action: str) -> list[AuditEvent]:

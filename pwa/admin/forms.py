@@ -80,6 +80,8 @@ class ServiceForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     is_active = BooleanField("Service is open")
+    # No description: the field macro shows none for a checkbox. Staff notes are never public.
+    public_directory = BooleanField("Public directory: anyone may search it without logging in")
     trainee_mode = SelectField(
         "What trainee health trainers may do",
         choices=list(TRAINEE_MODES.items()),

@@ -53,6 +53,7 @@ def _save_service(form: ServiceForm, service: Service, created: bool):
             service.target_ward_share = float(form.target_ward_share.data)
             service.is_active = form.is_active.data
             service.trainee_mode = form.trainee_mode.data
+            service.public_directory = form.public_directory.data
             db.session().add(service)
             db.session().commit()
             audit("create_service" if created else "edit_service", detail=service.slug)

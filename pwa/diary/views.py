@@ -1,7 +1,8 @@
 """The client's diary pages: Today, a past day, the week, and adding or changing entries."""
 
+import re
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 
@@ -11,7 +12,7 @@ from pwa.clock import london_today, to_london, utcnow
 from pwa.diary import store, vocab
 from pwa.diary.describe import entry_label
 from pwa.diary.forms import one_tap_entry, raw_entries_from_one_tap, raw_entry_from_form
-from pwa.diary.rules import DAYS_BACK, check_entry, day_choices
+from pwa.diary.rules import DAYS_BACK, MAX_NOTE, check_entry, day_choices
 from pwa.diary.totals import day_totals, week_start, week_summary
 from pwa.identity import current_actor
 from pwa.policy import audit, my_client_record, requires
@@ -155,6 +156,8 @@ def add(kind: str):
     record = my_client_record()
     day = day_or_404(request.values.get("day"), london_today())
     values, errors = {"uuid": str(uuid.uuid4()), "day": day.isoformat()}, {}
+    if request.method == "GET" and kind == "activity":
+        values.update(_activity_prefill(request.args))
     if request.method == "POST":
         checked = check_entry(raw_entry_from_form(request.form, kind), now=utcnow())
         if checked.ok:
@@ -163,6 +166,28 @@ def add(kind: str):
         values, errors = raw_entry_from_form(request.form, kind), checked.errors
     status = 422 if errors else 200
     return render("diary/add.html", record=record, **_form_context(record, kind, day, values, errors)), status
+
+
+def _activity_prefill(args) -> dict:
+    """Activity form values a link may suggest (the directory's "I went"); bad ones are left out."""
+    values = {}
+    if args.get("activity") in vocab.ACTIVITIES:
+        values["activity"] = args["activity"]
+    if args.get("intensity") in vocab.INTENSITIES:
+        values["intensity"] = args["intensity"]
+    minutes = args.get("minutes", "")
+    if re.fullmatch(r"[0-9]{1,4}", minutes) and 1 <= int(minutes) <= 1440:
+        values["minutes"] = str(int(minutes))
+    note = " ".join(args.get("note", "").split())
+    if note and len(note) <= MAX_NOTE:
+        values["note"] = note
+    clock = args.get("time", "")
+    if re.fullmatch(r"[0-9]{2}:[0-9]{2}", clock):
+        try:
+            values["time"] = time.fromisoformat(clock).strftime("%H:%M")
+        except ValueError:
+            pass
+    return values
 
 
 def _after_save(results: list[store.SaveResult]):

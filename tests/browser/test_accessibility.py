@@ -39,9 +39,35 @@ def issued_code(page, base_url, world):
 # Who logs in (None: nobody) -> the pages to check: a path (with {names} from world_ids), or
 # a function that acts on the page to reach a state (a form error, a new code).
 PAGES_BY_ROLE = {
-    None: ["/login", "/setup", "/setup/ABCD2345", "/offline", wrong_password],
-    "client": ["/today", "/account/", "/account/password", "/nope", "/overview"],
-    "champion": ["/activities"],
+    None: [
+        "/login",
+        "/setup",
+        "/setup/ABCD2345",
+        "/offline",
+        wrong_password,
+        "/services/north/directory?q=walk",
+        "/services/north/directory/{listing}",
+    ],
+    "client": [
+        "/today",
+        "/account/",
+        "/account/password",
+        "/nope",
+        "/overview",
+        "/directory?q=walk",
+        "/directory/{listing}",
+    ],
+    # The directory's flows, each page with data and errors: tests/browser/test_directory.py.
+    "champion": [
+        "/activities",
+        "/directory?postcode=ZZ9+9ZZ",
+        "/directory/{listing}",
+        "/directory/new",
+        "/directory/{listing}/signpost",
+        "/directory/{listing}/problem",
+        "/signposts",
+        "/signposts/{champion_signpost}/result",
+    ],
     # Every other caseload page, at each stage of a client's journey: tests/browser/test_caseload.py.
     "trainer": [
         "/caseload",
@@ -49,8 +75,11 @@ PAGES_BY_ROLE = {
         "/clients/{own_client}",
         "/clients/{own_client}/digest",
         "/clients/{own_client}/diary/",
+        "/directory/{listing}",
+        "/directory/{listing}/edit",
+        "/directory/{listing}/signpost",
     ],
-    "manager": ["/overview", "/caseload", "/clients/{own_client}"],
+    "manager": ["/overview", "/caseload", "/clients/{own_client}", "/directory/flags", "/directory/{listing}"],
     "site-admin": [
         "/admin/people",
         "/admin/people?q=zzz-nobody",
@@ -78,7 +107,13 @@ def axe_page(browser):
 
 
 def world_ids(world) -> dict[str, int]:
-    return {"own_client": world.clients["own"].id, "client": world.people["client"].id, "north": world.north.id}
+    return {
+        "own_client": world.clients["own"].id,
+        "client": world.people["client"].id,
+        "north": world.north.id,
+        "listing": world.listings["north"].id,
+        "champion_signpost": world.signposts["champion"].id,
+    }
 
 
 def open_page(page, base_url, world, username, step) -> str:
