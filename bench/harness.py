@@ -1,8 +1,8 @@
 """The benchmarks' shared harness: throwaway databases, logging in, timing requests and reporting.
 
-Used by bench/diary_bench.py, bench/digest_bench.py and bench/worklist_bench.py, which keep their
-own data and the requests they measure. Import it as `bench.harness` with the project root on
-sys.path (each script puts it there first).
+Used by bench/diary_bench.py, bench/digest_bench.py, bench/worklist_bench.py and
+bench/directory_bench.py, which keep their own data and the requests they measure. Import it as
+`bench.harness` with the project root on sys.path (each script puts it there first).
 """
 
 from __future__ import annotations
@@ -380,9 +380,15 @@ def details(db_kind: str, load_at_start: float | None, data: str, *more: str) ->
 
 
 def markdown_table(
-    cases: list[Case], target_ms: float, *, share: float = 0.95, columns: dict[str, list] | None = None
+    cases: list[Case],
+    target_ms: float,
+    *,
+    share: float = 0.95,
+    columns: dict[str, list] | None = None,
+    size_heading: str = "HTML KB",
 ) -> str:
-    """The figures as a Markdown table; `columns` adds columns (heading: one value per case) before HTML KB."""
+    """The figures as a Markdown table; `columns` adds columns (heading: one value per case) before the size
+    (headed `size_heading`: "HTML/JSON KB" when some responses are JSON)."""
     columns = columns or {}
     headings = [
         "Request",
@@ -392,7 +398,7 @@ def markdown_table(
         "SQL statements",
         "SQL ms (median)",
         *columns,
-        "HTML KB",
+        size_heading,
         f"Target {target_ms:g} ms",
     ]
     lines = ["| " + " | ".join(headings) + " |", "|---|" + "---:|" * (len(headings) - 2) + "---|"]

@@ -4,12 +4,13 @@ listings that fit, with how far away they are and when they next run.
 Three queries whatever the number of listings: the listings (service, status, "free only" and a
 box round the place when a distance is chosen, in SQL), then all their times. Categories,
 accessibility, days and words are checked in Python: they live in JSON lists and times.
-These two read only the columns the search needs, as plain rows: making hundreds of whole ORM
-objects was most of a search's time (bench/directory_bench.py). The third loads the whole
-listings of the results shown.
+These two read only the columns the search needs, as plain rows (times as SearchTime tuples,
+quicker to read in the next-session loop): making hundreds of whole ORM objects was most of a
+search's time (bench/directory_bench.py). The third loads the whole listings of the results shown.
 """
 
 import math
+from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,8 @@ TIME_COLUMNS = (
     ListingTime.listing_id, ListingTime.weekday, ListingTime.on_date, ListingTime.starts_at, ListingTime.ends_at,
     ListingTime.weeks_on, ListingTime.weeks_off, ListingTime.from_date, ListingTime.until_date,
 )  # fmt: skip
+# A listing's time as the search reads it (schedule.TimeLike).
+SearchTime = namedtuple("SearchTime", [column.key for column in TIME_COLUMNS[1:]])
 EXAMPLE_DISTRICT = "FE1"
 NEAR_YOU = "you"
 
@@ -139,7 +142,7 @@ def check_search(raw: Mapping) -> SearchRequest:
 @dataclass
 class Found:
     """One listing that fits, with what the results show about it. `listing` is the whole Listing
-    for the results shown; for the rest, a row of PICK_COLUMNS. `times` are rows of TIME_COLUMNS."""
+    for the results shown; for the rest, a row of PICK_COLUMNS. `times` are SearchTimes."""
 
     listing: Listing
     times: list
@@ -232,7 +235,7 @@ def _listing_query(service_id: int, request: SearchRequest, place: Place | None)
 
 
 def _times_by_listing(session: Session, ids: list[int]) -> dict[int, list]:
-    """Each listing's times as rows of TIME_COLUMNS, in one query, ordered by day and start."""
+    """Each listing's times as SearchTimes, in one query, ordered by day and start."""
     found: dict[int, list] = {listing_id: [] for listing_id in ids}
     if ids:
         rows = session.exec(
@@ -240,8 +243,8 @@ def _times_by_listing(session: Session, ids: list[int]) -> dict[int, list]:
             .where(ListingTime.listing_id.in_(ids))
             .order_by(ListingTime.on_date, ListingTime.weekday, ListingTime.starts_at, ListingTime.id)
         ).all()
-        for row in rows:
-            found[row.listing_id].append(row)
+        for listing_id, *values in rows:
+            found[listing_id].append(SearchTime(*values))
     return found
 
 
