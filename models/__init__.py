@@ -4,6 +4,19 @@ from sqlmodel import SQLModel
 
 from models.audit import AuditEvent
 from models.caseload import Contact, FollowUp, Measure, PostcodeArea, Signpost, SupportSession
+from models.community import (
+    Course,
+    CourseAttendance,
+    Event,
+    EventWorker,
+    Partner,
+    Qualification,
+    RoleChange,
+    Story,
+    TallyChange,
+    TrainingRecord,
+    VolunteerHours,
+)
 from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavourite
 from models.directory import Listing, ListingMark, ListingProblem, ListingTime
 from models.people import Client, Person, RoleGrant, SetupCode
@@ -16,11 +29,15 @@ __all__ = [
     "AuditEvent",
     "Client",
     "Contact",
+    "Course",
+    "CourseAttendance",
     "DiaryComment",
     "DiaryEntry",
     "DiaryEntryRevision",
     "DiaryFavourite",
     "Episode",
+    "Event",
+    "EventWorker",
     "FollowUp",
     "Goal",
     "GoalRevision",
@@ -30,13 +47,20 @@ __all__ = [
     "ListingProblem",
     "ListingTime",
     "Measure",
+    "Partner",
     "Person",
     "Plan",
     "PostcodeArea",
+    "Qualification",
+    "RoleChange",
     "RoleGrant",
     "Service",
     "SetupCode",
     "Signpost",
+    "Story",
     "SupportSession",
+    "TallyChange",
+    "TrainingRecord",
+    "VolunteerHours",
     "metadata",
 ]

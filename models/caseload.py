@@ -98,6 +98,7 @@ class Signpost(SQLModel, table=True):
     destination: str = Field(max_length=30)  # a referral-source category code
     destination_name: str = Field(default="", max_length=120)  # the organisation or group, in words
     listing_id: int | None = Field(default=None, foreign_key="listings.id", index=True)  # from the directory
+    event_id: int | None = Field(default=None, foreign_key="events.id", index=True)  # made at an event
     # For someone not registered: a way for the worker to recognise them later ("Jo, red coat").
     person_label: str = Field(default="", max_length=60)
     kind: str = Field(default="signpost", max_length=12)  # signpost, referral, accompanied

@@ -75,6 +75,8 @@ class Client(SQLModel, table=True):
     lsoa_code: str = Field(default="", max_length=12)
     deprivation_quintile: str = Field(default="unknown", max_length=20)
     how_heard: str = Field(default="not_recorded", max_length=30)
+    # When how_heard is promotional_event: the event they heard at (reports count registrations per event).
+    heard_at_event_id: int | None = Field(default=None, foreign_key="events.id", index=True)
     referral_source: str = Field(default="not_recorded", max_length=30)
     referral_source_other: str = Field(default="", max_length=120)
     communities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -45,13 +45,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from pwa import account, admin, auth, clients, home, shell
     from pwa.caseload import digest_views, journey_views, registration, session_views, signpost_views, worklist
+    from pwa.community import course_views, event_views, partner_views, stall_views, story_views, volunteer_views
     from pwa.diary import api, staff, views
     from pwa.directory import feed_views, listing_views, loop_views, search_views
     from pwa.plans import views as plans
 
     caseload = (registration, journey_views, session_views, signpost_views, digest_views, worklist)
     directory = (search_views, listing_views, loop_views, feed_views)
-    modules = (auth, account, home, clients, admin, shell, views, staff, api, plans, *caseload, *directory)
+    community = (event_views, partner_views, stall_views, course_views, story_views, volunteer_views)
+    modules = (auth, account, home, clients, admin, shell, views, staff, api, plans, *caseload, *directory, *community)
     for blueprint_module in modules:
         app.register_blueprint(blueprint_module.bp)
 

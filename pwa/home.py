@@ -6,6 +6,8 @@ from sqlmodel import select
 
 from models import RoleGrant
 from pwa import db
+from pwa.clock import utcnow
+from pwa.community.champion_home import champion_home
 from pwa.identity import current_actor
 from pwa.policy import public, requires, visible_clients
 from pwa.rendering import render
@@ -30,7 +32,10 @@ def index():
 @bp.get("/activities")
 @requires("home.activities")
 def activities():
-    return render("home/activities.html")
+    """A champion's home: start a stall or log an event, my activities and this month's totals."""
+    actor = current_actor()
+    home = champion_home(db.session(), actor.service_id, actor.person.id, utcnow())
+    return render("home/activities.html", home=home)
 
 
 @bp.get("/overview")

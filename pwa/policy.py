@@ -13,12 +13,12 @@ from flask_login import current_user
 from sqlalchemy import false
 from sqlmodel import select
 
-from models import AuditEvent, Client, Listing, Person, RoleGrant, Service, Signpost
+from models import AuditEvent, Client, Event, EventWorker, Listing, Person, RoleGrant, Service, Signpost, Story
 from pwa import db
 from pwa.errors import error_page
 from pwa.extensions import login_manager
 from pwa.identity import Actor, current_actor
-from pwa.roles import CASELOAD_ROLES, Role
+from pwa.roles import CASELOAD_ROLES, STAFF_ROLES, Role
 
 
 def _site_admin(actor: Actor) -> bool:
@@ -61,6 +61,13 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "directory.edit": _has_role(Role.CHAMPION, *CASELOAD_ROLES, Role.MANAGER),
     "directory.flags": _has_role(Role.MANAGER),
     "directory.signpost": _has_role(Role.CHAMPION, *CASELOAD_ROLES),
+    "events.log": _has_role(*STAFF_ROLES),
+    "events.attendance": _has_role(*CASELOAD_ROLES, Role.MANAGER),
+    "partners.manage": _has_role(Role.MANAGER),
+    "stories.write": _has_role(*STAFF_ROLES),
+    "stories.list": _has_role(Role.MANAGER),
+    "volunteer.own": _has_role(Role.CHAMPION, Role.TRAINEE),
+    "volunteer.manage": _has_role(Role.MANAGER),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }
@@ -212,6 +219,85 @@ def signpost_for_staff(signpost_id: int) -> Signpost:
     if signpost is None or not may_see_signpost(current_actor(), signpost):
         abort(404)
     return signpost
+
+
+# --- Community engagement ----------------------------------------------------------------------
+
+
+def may_see_event(actor: Actor, event: Event) -> bool:
+    """Trainers, trainees and managers see all their service's events; a champion sees the
+    events they logged or helped run (DOMAIN.md section 8)."""
+    if event.service_id != actor.service_id or actor.role not in STAFF_ROLES:
+        return False
+    if actor.role != Role.CHAMPION:
+        return True
+    if event.created_by_id == actor.person.id:
+        return True
+    worker = db.session().exec(
+        select(EventWorker.id).where(EventWorker.event_id == event.id, EventWorker.person_id == actor.person.id)
+    )
+    return worker.first() is not None
+
+
+def visible_events(actor: Actor):
+    """A query for the events the actor may see, for lists and counts."""
+    query = select(Event).where(Event.service_id == actor.service_id)
+    if actor.role == Role.CHAMPION:
+        helped = select(EventWorker.event_id).where(EventWorker.person_id == actor.person.id)
+        return query.where((Event.created_by_id == actor.person.id) | Event.id.in_(helped))
+    if actor.role in STAFF_ROLES:
+        return query
+    return query.where(false())
+
+
+def event_for_staff(event_id: int) -> Event:
+    """An event of the actor's service they may see: 404 for another service, 403 otherwise."""
+    actor = current_actor()
+    event = db.session().get(Event, event_id)
+    if event is None or event.service_id != actor.service_id:
+        abort(404)
+    if not may_see_event(actor, event):
+        abort(403)
+    return event
+
+
+def may_see_story(actor: Actor, story: Story) -> bool:
+    """A story about a client is part of their record; one from an event goes with the event;
+    the writer and managers always see it."""
+    if story.service_id != actor.service_id or actor.role not in STAFF_ROLES:
+        return False
+    if actor.role == Role.MANAGER or story.written_by_id == actor.person.id:
+        return True
+    if story.client_id is not None:
+        client = db.session().get(Client, story.client_id)
+        return client is not None and may_see_client(actor, client)
+    if story.event_id is not None:
+        event = db.session().get(Event, story.event_id)
+        return event is not None and may_see_event(actor, event)
+    return False
+
+
+def story_for_staff(story_id: int) -> Story:
+    story = db.session().get(Story, story_id)
+    if story is None or not may_see_story(current_actor(), story):
+        abort(404)
+    return story
+
+
+def volunteer_for_manager(person_id: int) -> Person:
+    """A champion or trainee of the manager's service, for their volunteer record (404 otherwise)."""
+    actor = current_actor()
+    grant = db.session().exec(
+        select(RoleGrant).where(
+            RoleGrant.person_id == person_id,
+            RoleGrant.service_id == actor.service_id,
+            RoleGrant.role.in_([Role.CHAMPION.value, Role.TRAINEE.value]),
+        )
+    )
+    person = db.session().get(Person, person_id) if grant.first() is not None else None
+    if person is None:
+        abort(404)
+    return person
 
 
 # --- People and services (admin) ----------------------------------------------------------

@@ -26,6 +26,7 @@ SHELL_ASSETS = [
     "js/app.js",
     DIARY_QUEUE_SCRIPT,
     "js/diary.js",
+    "js/stall.js",
     "vendor/htmx/htmx.min.js",
     "icons/icon-192.png",
     "icons/icon.svg",

@@ -52,12 +52,18 @@ def navigation() -> list[tuple[str, str]]:
     links = [ROLE_HOMES[actor.role]]
     if actor.role == Role.CLIENT:
         links += [("diary.week", "My week"), ("plans.my_goals", "My goals")]
-    if actor.role == Role.CHAMPION:
-        links.append(("directory_loop.my_signposts", "My signposts"))
     if actor.role == Role.MANAGER and can(actor, "caseload.worklist"):
         links.append(("caseload.worklist", "Caseloads"))
+    if can(actor, "events.log"):
+        links.append(("events.index", "Events"))
+    if can(actor, "volunteer.manage"):
+        links.append(("volunteers.index", "Volunteers"))
     if can(actor, "directory.search"):
         links.append(("directory.search", "Near me" if actor.role == Role.CLIENT else "Directory"))
+    if actor.role == Role.CHAMPION:
+        links.append(("directory_loop.my_signposts", "My signposts"))
+    if can(actor, "volunteer.own"):
+        links.append(("volunteers.mine", "Volunteering"))
     if can(actor, "admin.services"):
         links.append(("admin.services", "Services"))
     links.append(("account.show", "My account"))

@@ -17,6 +17,7 @@ ADMINS = {"service-admin", "site-admin"}
 DIRECTORY_USERS = {"client", "champion", "trainee", "trainer", "manager"}
 DIRECTORY_EDITORS = {"champion", "trainee", "trainer", "manager"}
 SIGNPOSTERS = {"champion", "trainee", "trainer"}
+STAFF = {"champion", "trainee", "trainer", "manager"}
 
 # (endpoint, method) -> (who is allowed, URL arguments built from the world).
 # Allowed actors must not be refused (no 403, no login redirect, no 404); everyone else
@@ -148,6 +149,41 @@ ROUTES = {
     ("directory_loop.signpost_result", "POST"): (SIGNPOSTERS, {"signpost_id": "own"}),
     # --- directory: open data ---
     ("open_data.session_series", "GET"): ("public", {"slug": "north"}),
+    # --- community: events ---
+    ("events.index", "GET"): (STAFF, {}),
+    ("events.new", "GET"): (STAFF, {}),
+    ("events.new", "POST"): (STAFF, {}),
+    ("events.show", "GET"): (STAFF, {"event_id": "north"}),
+    ("events.edit", "GET"): (STAFF, {"event_id": "north"}),
+    ("events.edit", "POST"): (STAFF, {"event_id": "north"}),
+    ("partners.index", "GET"): ({"manager"}, {}),
+    ("partners.index", "POST"): ({"manager"}, {}),
+    ("partners.toggle", "POST"): ({"manager"}, {"partner_id": "north"}),
+    # --- community: stall ---
+    ("stall.start", "GET"): (STAFF, {}),
+    ("stall.start", "POST"): (STAFF, {}),
+    ("stall.tally", "GET"): (STAFF, {"event_id": "north"}),
+    ("stall.tap", "POST"): (STAFF, {"event_id": "north"}),
+    ("stall.sync", "POST"): (STAFF, {}),
+    # --- community: courses and stories ---
+    ("courses.index", "GET"): (STAFF, {}),
+    ("courses.new", "GET"): (STAFF, {}),
+    ("courses.new", "POST"): (STAFF, {}),
+    ("courses.show", "GET"): (STAFF, {"course_id": "north"}),
+    ("courses.add_session", "GET"): (STAFF, {"course_id": "north"}),
+    ("courses.add_session", "POST"): (STAFF, {"course_id": "north"}),
+    ("courses.attendance", "GET"): ({"trainer", "trainee", "manager"}, {"event_id": "course-session"}),
+    ("courses.attendance", "POST"): ({"trainer", "trainee", "manager"}, {"event_id": "course-session"}),
+    ("stories.new", "GET"): (STAFF, {}),
+    ("stories.new", "POST"): (STAFF, {}),
+    ("stories.show", "GET"): (STAFF, {"story_id": "north"}),
+    ("stories.index", "GET"): ({"manager"}, {}),
+    # --- community: volunteers ---
+    ("volunteers.mine", "GET"): ({"champion", "trainee"}, {}),
+    ("volunteers.add", "POST"): ({"champion", "trainee"}, {"kind": "hours"}),
+    ("volunteers.index", "GET"): ({"manager"}, {}),
+    ("volunteers.person", "GET"): ({"manager"}, {"person_id": "champion"}),
+    ("volunteers.add_for", "POST"): ({"manager"}, {"person_id": "champion", "kind": "hours"}),
     ("admin.services", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "GET"): ({"site-admin"}, {}),
     ("admin.new_service", "POST"): ({"site-admin"}, {}),
@@ -201,6 +237,14 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
             values[name] = world.entries[key].id
         elif name == "favourite_id":
             values[name] = world.favourites[key].id
+        elif name == "event_id":
+            values[name] = world.events[key].id
+        elif name == "course_id":
+            values[name] = world.courses[key].id
+        elif name == "story_id":
+            values[name] = world.stories[key].id
+        elif name == "partner_id":
+            values[name] = world.partners[key].id
         elif name == "listing_id":
             values[name] = world.listings[key].id
         elif name == "problem_id":

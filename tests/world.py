@@ -2,28 +2,33 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cache
 
 from sqlmodel import Session
 
 from models import (
     Client,
+    Course,
     DiaryEntry,
     DiaryFavourite,
     Episode,
+    Event,
+    EventWorker,
     Goal,
     Listing,
     ListingProblem,
     ListingTime,
+    Partner,
     Person,
     Plan,
     RoleGrant,
     Service,
     Signpost,
+    Story,
 )
 from pwa import accounts
-from pwa.clock import london_today, utcnow
+from pwa.clock import LONDON, london_today, utcnow
 
 PASSWORD = "green-apple-bicycle"
 
@@ -47,6 +52,10 @@ class World:
     listings: dict[str, Listing] = field(default_factory=dict)
     signposts: dict[str, Signpost] = field(default_factory=dict)
     problems: dict[str, ListingProblem] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    courses: dict[str, Course] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    partners: dict[str, Partner] = field(default_factory=dict)
 
 
 def add_person(
@@ -118,6 +127,7 @@ def build_world(session: Session) -> World:
     add_diary(session, world)
     add_plan(session, world)
     add_directory(session, world)
+    add_community(session, world)
     return world
 
 
@@ -226,4 +236,67 @@ def add_directory(session: Session, world: World) -> None:
         )
     }
     session.add_all([*world.signposts.values(), *world.problems.values()])
+    session.commit()
+
+
+def add_community(session: Session, world: World) -> None:
+    """Events: a stall the champion logged and ran ("north"), a talk the trainer logged without
+    the champion ("trainer"), one in south; a course with one session; a partner; a story."""
+    north, south, people = world.north, world.south, world.people
+    today_noon = datetime.combine(london_today(), time(12, 0), tzinfo=LONDON).astimezone(UTC)
+    world.partners = {"north": Partner(service_id=north.id, name="Millbrook Community Centre")}
+    world.courses = {
+        "north": Course(
+            service_id=north.id,
+            title="Healthy eating on a budget",
+            topics=["diet"],
+            planned_sessions=5,
+            starts_on=london_today(),
+            led_by_id=people["trainer"].id,
+            created_by_id=people["trainer"].id,
+        )
+    }
+    session.add_all([*world.partners.values(), *world.courses.values()])
+    session.flush()
+
+    def event(key, service, by, **values):
+        values.setdefault("event_type", "stall")
+        values.setdefault("title", f"{key.title()} event")
+        return Event(
+            uuid=str(uuid.uuid4()),
+            service_id=service.id,
+            starts_at=today_noon - timedelta(hours=2),
+            ends_at=today_noon,
+            created_by_id=people[by].id,
+            **values,
+        )
+
+    world.events = {
+        "north": event("north", north, "champion", title="Stall at Millbrook market", reached=12, leaflets=20),
+        "trainer": event("trainer", north, "trainer", event_type="talk", title="Talk at the job club"),
+        "course-session": event(
+            "course-session",
+            north,
+            "trainer",
+            event_type="group_course_session",
+            title="Healthy eating on a budget: session 1",
+            course_id=world.courses["north"].id,
+            course_session_number=1,
+        ),
+        "south": event("south", south, "south-trainer", title="South Vale fun day"),
+    }
+    session.add_all(world.events.values())
+    session.flush()
+    session.add(EventWorker(event_id=world.events["north"].id, person_id=people["champion"].id, hours=2))
+    world.stories = {
+        "north": Story(
+            service_id=north.id,
+            kind="worker",
+            title="A busy market day",
+            what_happened="Lots of people stopped to talk about walking.",
+            event_id=world.events["north"].id,
+            written_by_id=people["champion"].id,
+        )
+    }
+    session.add_all(world.stories.values())
     session.commit()

@@ -20,6 +20,7 @@ from pwa.caseload.registration_rules import (
 )
 from pwa.caseload.worklist_queries import caseload_holders as service_holders
 from pwa.clock import london_today, utcnow
+from pwa.community.event_store import event_in_service, heard_event_options
 from pwa.identity import current_actor
 from pwa.policy import audit, client_for_staff, may_see_client, requires
 from pwa.rendering import render
@@ -140,6 +141,7 @@ def _client_values(client: Client) -> dict:
     for name in ("consent_data_use", "contact_by_text", "contact_by_phone", "contact_by_app", "diary_shared"):
         values[name] = "yes" if values[name] else ""
     values["partner_sharing"] = "\n".join(client.partner_sharing)
+    values["heard_at_event_id"] = str(client.heard_at_event_id or "")
     return values
 
 
@@ -153,12 +155,21 @@ def _choice_options(values: dict) -> dict[str, list[tuple[str, str]]]:
     return options
 
 
+def _event_known(event_id: int) -> bool:
+    return event_in_service(db.session(), current_actor().service_id, event_id)
+
+
 def _page(template: str, values: dict, errors: dict, status: int | None = None, **context):
+    keep = values.get("heard_at_event_id")
+    options = _choice_options(values)
+    options["heard_at_event_id"] = heard_event_options(
+        db.session(), current_actor().service_id, keep=int(keep) if str(keep or "").isdigit() else None
+    )
     return render(
         template,
         values=values,
         errors=errors,
-        options=_choice_options(values),
+        options=options,
         communities=vocab.COMMUNITIES,
         **context,
     ), status or (422 if errors else 200)
@@ -181,7 +192,7 @@ def new():
         )
 
     values = _form_values()
-    checked = check_registration(request.form, today=today)
+    checked = check_registration(request.form, today=today, event_known=_event_known)
     errors = checked.errors
     trainer_id = request.form.get("trainer_id", type=int)
     if "trainer_id" not in request.form and actor.role in CASELOAD_ROLES:
@@ -256,7 +267,9 @@ def edit_details(client_id: int):
         return _page(values=_client_values(client), errors={}, **page)
 
     values = _form_values()
-    checked = check_details(request.form, today=london_today(), registered_on=client.registered_on)
+    checked = check_details(
+        request.form, today=london_today(), registered_on=client.registered_on, event_known=_event_known
+    )
     if not checked.ok:
         return _page(values=values, errors=checked.errors, **page)
     v = checked.values

@@ -4,7 +4,7 @@ making a username. No HTTP and no database in here."""
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from pwa.caseload import vocab
@@ -44,6 +44,7 @@ OPTIONAL_CODES = {
 }
 DETAIL_FIELDS = (
     ["full_name", "date_of_birth", "age_band", "phone", "postcode", "referral_source_other", "communities"]
+    + ["heard_at_event_id"]
     + list(REQUIRED_CODES)
     + list(OPTIONAL_CODES)
 )
@@ -121,9 +122,16 @@ def split_partners(text: str) -> list[str]:
     return names
 
 
-def check_details(raw: Mapping, *, today: date, registered_on: date | None = None) -> Checked:
+def check_details(
+    raw: Mapping,
+    *,
+    today: date,
+    registered_on: date | None = None,
+    event_known: Callable[[int], bool] = lambda event_id: False,
+) -> Checked:
     """Check the facts about a client (DOMAIN.md section 3). The age band comes from the date of
-    birth on the registration day when it is known; otherwise it is the band chosen."""
+    birth on the registration day when it is known; otherwise it is the band chosen.
+    event_known says whether an event id is one of the service's (for "heard at an event")."""
     checked = Checked()
     values, errors = checked.values, checked.errors
     on_day = registered_on or today
@@ -164,11 +172,27 @@ def check_details(raw: Mapping, *, today: date, registered_on: date | None = Non
     elif len(values["referral_source_other"]) > 120:
         errors["referral_source_other"] = "Keep this under 120 letters."
 
+    _check_heard_at_event(raw, event_known, values, errors)
+
     communities = _get_list(raw, "communities")
     values["communities"] = [code for code in vocab.COMMUNITIES if code in communities]
     if any(code not in vocab.COMMUNITIES for code in communities):
         errors["communities"] = "Choose communities from the list."
     return checked
+
+
+def _check_heard_at_event(raw: Mapping, event_known: Callable[[int], bool], values: dict, errors: dict) -> None:
+    """The event where they heard of us: optional, only for "promotional event", and one of the
+    service's events. Any other answer to "how heard" clears it."""
+    typed = _get(raw, "heard_at_event_id")
+    values["heard_at_event_id"] = None
+    if values.get("how_heard") != "promotional_event" or not typed:
+        return
+    event_id = int(typed) if typed.isdigit() and len(typed) <= 9 else None
+    if event_id is None or not event_known(event_id):
+        errors["heard_at_event_id"] = "Choose the event from the list, or leave it empty."
+        return
+    values["heard_at_event_id"] = event_id
 
 
 def _check_age(raw: Mapping, on_day: date, today: date, values: dict, errors: dict) -> None:
@@ -222,7 +246,9 @@ def check_consent(raw: Mapping, *, today: date, registering: bool) -> Checked:
     return checked
 
 
-def check_registration(raw: Mapping, *, today: date) -> Checked:
+def check_registration(
+    raw: Mapping, *, today: date, event_known: Callable[[int], bool] = lambda event_id: False
+) -> Checked:
     """Check a whole registration form: the date, the client's details and their consent."""
     checked = Checked()
     registered_on, unreadable = _date(raw, "registered_on")
@@ -235,7 +261,12 @@ def check_registration(raw: Mapping, *, today: date) -> Checked:
         checked.errors["registered_on"] = "Check the year of this date."
     checked.values["registered_on"] = registered_on
     for part in (
-        check_details(raw, today=today, registered_on=registered_on if not checked.errors else today),
+        check_details(
+            raw,
+            today=today,
+            registered_on=registered_on if not checked.errors else today,
+            event_known=event_known,
+        ),
         check_consent(raw, today=today, registering=True),
     ):
         checked.values.update(part.values)

@@ -6,6 +6,12 @@
  * - a rejected entry stays, marked with the server's reasons, until the person removes it;
  * - logging out never empties it: entries wait for their owner's next login.
  * Each entry carries a UUID made on the phone, so sending it twice stores it once.
+ *
+ * Items carry a target: "diary" (the default, and every record made before targets) goes to
+ * the diary API; "community" (events started and taps made at a stall, see stall.js) goes to
+ * the community sync API, events before tallies, under the same rules. list(), count() and
+ * the outcome of sync() are about the diary unless a target is named, so diary pages see
+ * only diary entries.
  */
 (function (scope) {
   "use strict";
@@ -17,6 +23,10 @@
   var BATCH_SIZE = 100;
   var SESSION_URL = "/api/v1/session";
   var ENTRIES_URL = "/api/v1/diary/entries";
+  var COMMUNITY_URL = "/api/v1/community/sync";
+  var DIARY = "diary";
+  var COMMUNITY = "community";
+  var STAFF_ROLES = ["champion", "trainee", "trainer", "manager"];
   var LOCK_NAME = "diary-sync";
   var TIMEOUT_MS = 20000;
 
@@ -86,9 +96,14 @@
     return ownerId === undefined || String(record.owner) === String(ownerId);
   }
 
-  /** Keep entries on the phone. items: [{entry, label}] or plain entries. Returns their UUIDs.
-   * An entry whose UUID is already queued is left as it was (a second tap is not a new entry). */
-  function add(items, ownerId) {
+  function targetOf(record) {
+    return record.target || DIARY;
+  }
+
+  /** Keep entries on the phone. items: [{entry, label, kind}] or plain entries. Returns their
+   * UUIDs. An entry whose UUID is already queued is left as it was (a second tap is not a new
+   * entry). target: "diary" (default) or "community" (items of kind "event" or "tally"). */
+  function add(items, ownerId, target) {
     var now = new Date().toISOString();
     return transact([QUEUE], "readwrite", function (stores) {
       return items.map(function (item) {
@@ -98,6 +113,8 @@
           owner: ownerId === undefined || ownerId === null || ownerId === "" ? null : String(ownerId),
           entry: entry,
           label: item.label || "",
+          target: target || DIARY,
+          kind: item.kind || null,
           queuedAt: now,
           status: "waiting",
           errors: null,
@@ -111,18 +128,22 @@
     });
   }
 
-  /** Queued records, oldest first; only one owner's when ownerId is given. */
-  function list(ownerId) {
+  /** Queued records of a target (the diary by default), oldest first; only one owner's when
+   * ownerId is given. */
+  function list(ownerId, target) {
+    var wanted = target || DIARY;
     return transact([QUEUE], "readonly", function (stores) {
       return requestValue(stores[QUEUE].getAll());
     }).then(function (box) {
-      return (box.value || []).filter(function (record) { return sameOwner(record, ownerId); })
+      return (box.value || []).filter(function (record) {
+        return sameOwner(record, ownerId) && targetOf(record) === wanted;
+      })
         .sort(function (a, b) { return a.queuedAt < b.queuedAt ? -1 : a.queuedAt > b.queuedAt ? 1 : 0; });
     });
   }
 
-  function count(ownerId) {
-    return list(ownerId).then(function (records) { return records.length; });
+  function count(ownerId, target) {
+    return list(ownerId, target).then(function (records) { return records.length; });
   }
 
   function remove(uuids) {
@@ -227,7 +248,7 @@
     });
   }
 
-  function syncNow() {
+  function syncDiary() {
     var outcome = { state: "empty", sent: 0, rejected: 0, waiting: 0, results: {} };
     return list().then(function (records) {
       if (!records.length) {
@@ -276,13 +297,137 @@
     });
   }
 
+  /* The community target: events started and taps made at a stall ---------------------- */
+
+  // Remember what the server says an event now holds, so a stall screen opened later (even
+  // with no signal) starts from the newest totals it has heard of.
+  function keepTotals(result, asOf) {
+    if (result && result.event_uuid && result.totals) {
+      return setMeta("community-totals:" + result.event_uuid, { totals: result.totals, asOf: asOf || "" });
+    }
+    if (result && result.url && result.uuid) {
+      return setMeta("community-url:" + result.uuid, { url: result.url, finishUrl: result.finish_url || "" });
+    }
+    return Promise.resolve();
+  }
+
+  // Send one batch of community items; returns the state to stop with, or null to go on.
+  function sendCommunityBatch(batch, token, outcome) {
+    var events = batch.filter(function (record) { return record.kind === "event"; });
+    var tallies = batch.filter(function (record) { return record.kind !== "event"; });
+    var payload = JSON.stringify({
+      events: events.map(function (record) { return record.entry; }),
+      tallies: tallies.map(function (record) { return record.entry; }),
+    });
+    return fetchJson(COMMUNITY_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+      body: payload,
+    }).then(function (answer) {
+      if (answer.status === 401) {
+        return "logged-out";
+      }
+      if (answer.status === 403) {
+        return "not-staff";
+      }
+      var body = answer.body || {};
+      if ((answer.status !== 200 && answer.status !== 400) || !Array.isArray(body.events) ||
+          !Array.isArray(body.tallies) || body.events.length !== events.length || body.tallies.length !== tallies.length) {
+        return "error"; // keep all, try later
+      }
+      var sent = events.concat(tallies);
+      var results = body.events.concat(body.tallies); // answers come in the order sent
+      var done = [];
+      var work = [];
+      results.forEach(function (result, position) {
+        var uuid = sent[position].uuid;
+        outcome.results[uuid] = result;
+        if (result && (result.status === "created" || result.status === "duplicate")) {
+          done.push(uuid);
+          outcome.sent += 1;
+          work.push(keepTotals(result, body.as_of));
+        } else {
+          work.push(markRejected(uuid, result && result.errors));
+          outcome.rejected += 1;
+        }
+      });
+      return Promise.all(work).then(function () { return remove(done); }).then(function () { return null; });
+    }, function () {
+      return "offline";
+    });
+  }
+
+  function syncCommunity() {
+    var outcome = { state: "empty", sent: 0, rejected: 0, waiting: 0, results: {} };
+    return list(undefined, COMMUNITY).then(function (records) {
+      if (!records.some(function (record) { return record.status !== "rejected"; })) {
+        return outcome;
+      }
+      return session().then(function (state) {
+        if (!state.logged_in) {
+          outcome.state = "logged-out";
+          return outcome;
+        }
+        if (STAFF_ROLES.indexOf(state.role) < 0) {
+          outcome.state = "not-staff";
+          return outcome;
+        }
+        var me = String(state.person_id);
+        var claims = records.filter(function (record) { return record.owner === null; }).map(function (record) {
+          record.owner = me;
+          return update(record.uuid, { owner: me });
+        });
+        var mine = records.filter(function (record) { return record.owner === me && record.status !== "rejected"; });
+        // Events before the tallies that count at them (a stable sort keeps the tap order).
+        mine = mine.filter(function (record) { return record.kind === "event"; })
+          .concat(mine.filter(function (record) { return record.kind !== "event"; }));
+        return Promise.all(claims.concat([setPersonId(me)])).then(function () {
+          var batches = [];
+          for (var start = 0; start < mine.length; start += BATCH_SIZE) {
+            batches.push(mine.slice(start, start + BATCH_SIZE));
+          }
+          outcome.state = "done";
+          return batches.reduce(function (previous, batch) {
+            return previous.then(function (stop) {
+              return stop || sendCommunityBatch(batch, state.csrf_token, outcome);
+            });
+          }, Promise.resolve(null)).then(function (stop) {
+            outcome.state = stop || outcome.state;
+            return outcome;
+          });
+        });
+      }, function (problem) {
+        outcome.state = problem && problem.status ? "error" : "offline";
+        return outcome;
+      });
+    }).then(function (result) {
+      return list(undefined, COMMUNITY).then(function (left) {
+        result.waiting = left.filter(function (record) { return record.status !== "rejected"; }).length;
+        return result;
+      });
+    });
+  }
+
+  // The diary first, as before; its outcome is the answer, with the community's beside it.
+  function syncNow() {
+    return syncDiary().then(function (outcome) {
+      return syncCommunity().catch(function () {
+        return { state: "error", sent: 0, rejected: 0, waiting: 0, results: {} };
+      }).then(function (community) {
+        outcome.community = community;
+        return outcome;
+      });
+    });
+  }
+
   var running = Promise.resolve();
 
   /** Send what is queued for the logged-in client. One sync at a time across pages and the
    * worker (Web Locks); where there are none, one at a time in this page or worker, and the
    * server's UUID check makes any overlap harmless.
-   * Resolves with {state, sent, rejected, waiting, results}; state is "empty", "done",
-   * "offline", "logged-out", "not-client" or "error". */
+   * Resolves with {state, sent, rejected, waiting, results, community}; state is "empty",
+   * "done", "offline", "logged-out", "not-client" or "error". community is the same for the
+   * community items, with "not-staff" in place of "not-client". */
   function sync() {
     var locks = scope.navigator && scope.navigator.locks;
     if (locks && typeof locks.request === "function") {
@@ -303,5 +448,7 @@
     session: session,
     sync: sync,
     newUuid: newUuid,
+    getMeta: getMeta,
+    setMeta: setMeta,
   };
 })(self);
