@@ -9,6 +9,7 @@ from models import Client, DiaryComment, Person, RoleGrant, Service
 from pwa import accounts
 from pwa.clock import london_today, utcnow
 from pwa.demo_caseload import load_demo_caseload
+from pwa.demo_community import load_demo_community
 from pwa.demo_directory import load_demo_directory
 from pwa.diary.rules import check_entry
 from pwa.diary.store import save_new_entries
@@ -148,5 +149,6 @@ def load_demo(session: Session) -> bool:
     session.flush()
     load_demo_caseload(session, clients, trainer.id)
     load_demo_directory(session, service, people)  # after the caseload: that loads the postcodes
+    load_demo_community(session, service, people, clients)  # after both: it links their clients and listings
     session.commit()
     return True

@@ -450,3 +450,30 @@ def test_taps_from_two_phones_at_the_same_moment_all_count(app, world, db_sessio
 
     assert statuses.count("created") == 21 and statuses.count("duplicate") == 1
     assert fresh(db_session, Event, north.id).leaflets == 20 + 21
+
+
+@pytest.mark.parametrize(
+    "now_london, end_time, expected_end",
+    [
+        ("2026-11-22 14:00", "16:00", "2026-11-22 16:00"),
+        ("2026-11-22 22:30", "00:30", "2026-11-23 00:30"),  # an evening stall runs past midnight
+        ("2026-11-22 14:00", "10:00", None),  # a slip, not a 20-hour stall
+        ("2026-11-22 14:00", "14:00", None),
+    ],
+)
+def test_the_planned_end_may_be_after_midnight_but_not_half_a_day_away(now_london, end_time, expected_end):
+    from datetime import datetime
+
+    from pwa.clock import LONDON
+    from pwa.community.stall_views import check_start
+
+    now = datetime.fromisoformat(now_london).replace(tzinfo=LONDON)
+    form = {"event_type": "stall", "title": "Evening stall", "venue": "", "postcode": "", "end_time": end_time}
+
+    checked = check_start(form, now=now)
+
+    if expected_end is None:
+        assert "end_time" in checked.errors
+    else:
+        assert checked.ok, checked.errors
+        assert to_london(checked.values["ends_at"]).strftime("%Y-%m-%d %H:%M") == expected_end

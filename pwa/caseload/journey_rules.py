@@ -12,6 +12,7 @@ from datetime import date
 from pwa.caseload import vocab
 from pwa.caseload.checked import Checked as FormChecked
 from pwa.caseload.measures import CheckedMeasures, check_measures
+from pwa.caseload.session_rules import many
 
 REASON_TEXT = 200
 NOTE_TEXT = 500
@@ -39,13 +40,6 @@ def _long_text(raw: Mapping, name: str) -> str:
     """Free text that keeps its line breaks (a maintenance plan in the client's words)."""
     value = raw.get(name)
     return "\n".join(" ".join(line.split()) for line in value.strip().splitlines()) if isinstance(value, str) else ""
-
-
-def _many(raw: Mapping, name: str) -> list[str]:
-    if hasattr(raw, "getlist"):
-        return [value for value in raw.getlist(name) if isinstance(value, str)]
-    value = raw.get(name)
-    return list(value) if isinstance(value, list | tuple) else ([value] if isinstance(value, str) else [])
 
 
 def _limit(values: dict, errors: dict, name: str, limit: int) -> None:
@@ -123,7 +117,7 @@ def check_assessment(raw: Mapping, episode, client, *, today: date) -> Checked:
             "Choose the one thing they most want to change. If they are not sure yet, "
             "choose what matters most to them today: the national list has no 'not known'."
         )
-    needs = _many(raw, "secondary_needs")
+    needs = many(raw, "secondary_needs")
     if any(need not in vocab.SECONDARY_NEEDS for need in needs):
         errors["secondary_needs"] = "Choose other needs from the list."
     values["secondary_needs"] = [need for need in vocab.SECONDARY_NEEDS if need in needs]

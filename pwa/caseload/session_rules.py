@@ -23,7 +23,7 @@ TIME_PATTERN = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})(?::[0-9]{2})?$")
 ID_PATTERN = re.compile(r"^[0-9]{1,9}$")
 
 
-# --- Small readers shared with the signposting checks ---------------------------------------
+# --- Small form readers shared by the other checks (signposts, journey, community...) -------
 
 
 def text(raw: Mapping, name: str, limit: int, *, keep_lines: bool = False) -> tuple[str, str | None]:
@@ -36,6 +36,16 @@ def text(raw: Mapping, name: str, limit: int, *, keep_lines: bool = False) -> tu
     else:
         tidy = " ".join(value.split())
     return tidy, (f"Keep this under {limit} letters." if len(tidy) > limit else None)
+
+
+def many(raw: Mapping, name: str) -> list[str]:
+    """Every value sent for a repeated field (checkboxes), from a form or a plain dict."""
+    if hasattr(raw, "getlist"):
+        return [value for value in raw.getlist(name) if isinstance(value, str)]
+    value = raw.get(name)
+    if isinstance(value, (list, tuple)):
+        return [item for item in value if isinstance(item, str)]
+    return [value] if isinstance(value, str) else []
 
 
 def day(raw: Mapping, name: str) -> date | None:

@@ -19,13 +19,15 @@ def signpost_of_client(session: Session, client: Client, signpost_id: int) -> Si
     return found if found is not None and found.client_id == client.id else None
 
 
-def add_signpost(session: Session, client: Client, episode: Episode | None, checked: Checked, by_id: int) -> Signpost:
-    """A new signpost or referral, in the open episode when there is one."""
-    values = checked.values
-    signpost = Signpost(
-        service_id=client.service_id,
-        client_id=client.id,
-        episode_id=episode.id if episode else None,
+def new_signpost(
+    values: dict, *, service_id: int, client_id: int | None, episode_id: int | None, by_id: int, **more
+) -> Signpost:
+    """A signpost (not yet added) from the checked signpost form: where to, how, when, follow-up.
+    `more` holds what a signpost from a listing adds (listing_id, person_label)."""
+    return Signpost(
+        service_id=service_id,
+        client_id=client_id,
+        episode_id=episode_id,
         for_family_member=values["for_family_member"],
         destination=values["destination"],
         destination_name=values["destination_name"],
@@ -33,6 +35,15 @@ def add_signpost(session: Session, client: Client, episode: Episode | None, chec
         made_on=values["made_on"],
         follow_up_on=values["follow_up_on"],
         by_id=by_id,
+        **more,
+    )
+
+
+def add_signpost(session: Session, client: Client, episode: Episode | None, checked: Checked, by_id: int) -> Signpost:
+    """A new signpost or referral, in the open episode when there is one."""
+    episode_id = episode.id if episode else None
+    signpost = new_signpost(
+        checked.values, service_id=client.service_id, client_id=client.id, episode_id=episode_id, by_id=by_id
     )
     session.add(signpost)
     session.commit()

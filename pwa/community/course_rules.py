@@ -10,9 +10,8 @@ from datetime import date, timedelta
 
 from pwa.caseload.checked import Checked
 from pwa.caseload.postcodes import normalise_postcode
-from pwa.caseload.session_rules import clock_time, day, london_to_utc, small_id, text, whole_number
+from pwa.caseload.session_rules import clock_time, day, london_to_utc, many, small_id, text, whole_number
 from pwa.community import vocab
-from pwa.directory.listing_rules import many
 
 MAX_SESSIONS = 52
 MAX_AT_A_SESSION = 1000

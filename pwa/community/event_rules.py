@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from pwa.caseload.checked import Checked
 from pwa.caseload.postcodes import POSTCODE_FORMAT, normalise_postcode
-from pwa.caseload.session_rules import clock_time, day, london_to_utc, small_id, text
+from pwa.caseload.session_rules import clock_time, day, london_to_utc, many, small_id, text
 from pwa.community import vocab
 
 MAX_AHEAD = timedelta(days=2 * 366)
@@ -35,16 +35,6 @@ BREAKDOWN_PLURALS = {
 # Breakdowns with a fixed list of choices (a number box per choice); postcode areas are rows.
 CHOICE_BREAKDOWNS = {name: choices for name, (_, choices) in vocab.BREAKDOWNS.items() if choices}
 WHOLE_NUMBER = "Write a whole number, 0 or more, like 12."
-
-
-def many(raw: Mapping, name: str) -> list[str]:
-    """Every value sent for a repeated field (checkboxes), from a form or a plain dict."""
-    if hasattr(raw, "getlist"):
-        return [value for value in raw.getlist(name) if isinstance(value, str)]
-    value = raw.get(name)
-    if isinstance(value, (list, tuple)):
-        return [item for item in value if isinstance(item, str)]
-    return [value] if isinstance(value, str) else []
 
 
 def rows_from_form(raw: Mapping, kind: str) -> list[dict[str, str]]:

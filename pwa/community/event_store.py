@@ -26,8 +26,11 @@ def place_event(session: Session, event: Event) -> None:
     event.quintile = quintile_from_decile(area.imd_decile) if area else UNKNOWN
 
 
-def save_event(session: Session, event: Event, values: Mapping, workers: Iterable[tuple[int, float]]) -> Event:
-    """Copy checked values onto the event and replace its workers, all in one transaction."""
+def save_event(
+    session: Session, event: Event, values: Mapping, workers: Iterable[tuple[int, float]], *, commit: bool = True
+) -> Event:
+    """Copy checked values onto the event and replace its workers, all in one transaction
+    (commit=False leaves the commit to the caller, as the demo loader does for all it adds)."""
     try:
         for name in EVENT_FIELDS:
             setattr(event, name, values[name])
@@ -40,7 +43,9 @@ def save_event(session: Session, event: Event, values: Mapping, workers: Iterabl
         session.flush()
         for person_id, hours in workers:
             session.add(EventWorker(event_id=event.id, person_id=person_id, hours=hours))
-        session.commit()
+        session.flush()
+        if commit:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

@@ -67,6 +67,9 @@ def stall_note(event: Event) -> str:
 # --- Start a stall ------------------------------------------------------------------------------
 
 
+LONGEST_START = timedelta(hours=12)
+
+
 def _default_end(now: datetime) -> str:
     """Two hours from now, on the next quarter hour, as HH:MM London time."""
     later = to_london(now) + timedelta(hours=2)
@@ -92,6 +95,11 @@ def check_start(form, *, now: datetime):
         return checked
     ends_at = datetime.combine(to_london(now).date(), end, tzinfo=LONDON).astimezone(now.tzinfo)
     if ends_at <= now:
+        # An evening stall can run past midnight: a time earlier than now is tomorrow's, but only
+        # within the next half day (10:00 typed at 14:00 is a slip, not a 20-hour stall).
+        ends_at = datetime.combine(to_london(now).date() + timedelta(days=1), end, tzinfo=LONDON)
+        ends_at = ends_at.astimezone(now.tzinfo)
+    if ends_at - now > LONGEST_START:
         checked.errors["end_time"] = "The end time must be later than now, like " + _default_end(now) + "."
     else:
         checked.values.update(starts_at=now, ends_at=ends_at)

@@ -148,20 +148,26 @@ def add_counts(totals: dict, counts: dict) -> tuple[dict, str | None]:
     return new, None
 
 
-def check_tally(raw, *, now: datetime) -> Checked:
-    """One tally change from a phone: {uuid, event_uuid, counts, recorded_at}."""
+def _checked_object(raw: dict, what: str, fields: set[str], uuids: tuple[str, ...]) -> Checked:
+    """The first checks of an object a phone sent: no fields but `fields` (the error is keyed by
+    `what`), and the `uuids` fields hold UUIDs made on the phone (kept in lower case)."""
     checked = Checked()
-    if not isinstance(raw, dict):
-        checked.errors["tally"] = "Each tally change must be an object."
-        return checked
-    unknown = set(raw) - {"uuid", "event_uuid", "counts", "recorded_at"}
+    unknown = set(raw) - fields
     if unknown:
-        checked.errors["tally"] = f"Unknown field: {sorted(unknown)[0][:40]}."
-    for name in ("uuid", "event_uuid"):
+        checked.errors[what] = f"Unknown field: {sorted(unknown)[0][:40]}."
+    for name in uuids:
         if not _is_uuid(raw.get(name)):
             checked.errors[name] = "This must be a UUID made on the phone."
         else:
             checked.values[name] = raw[name].lower()
+    return checked
+
+
+def check_tally(raw, *, now: datetime) -> Checked:
+    """One tally change from a phone: {uuid, event_uuid, counts, recorded_at}."""
+    if not isinstance(raw, dict):
+        return Checked(errors={"tally": "Each tally change must be an object."})
+    checked = _checked_object(raw, "tally", {"uuid", "event_uuid", "counts", "recorded_at"}, ("uuid", "event_uuid"))
     counts = check_counts(raw.get("counts"))
     checked.errors.update(counts.errors)
     checked.values["counts"] = counts.values.get("counts", {})
@@ -179,17 +185,10 @@ def check_tally(raw, *, now: datetime) -> Checked:
 
 def check_event(raw, *, now: datetime) -> Checked:
     """A stall started on a phone: {uuid, event_type, title, venue, postcode, starts_at, ends_at}."""
-    checked = Checked()
     if not isinstance(raw, dict):
-        checked.errors["event"] = "Each event must be an object."
-        return checked
-    unknown = set(raw) - {"uuid", "event_type", "title", "venue", "postcode", "starts_at", "ends_at"}
-    if unknown:
-        checked.errors["event"] = f"Unknown field: {sorted(unknown)[0][:40]}."
-    if not _is_uuid(raw.get("uuid")):
-        checked.errors["uuid"] = "This must be a UUID made on the phone."
-    else:
-        checked.values["uuid"] = raw["uuid"].lower()
+        return Checked(errors={"event": "Each event must be an object."})
+    fields = {"uuid", "event_type", "title", "venue", "postcode", "starts_at", "ends_at"}
+    checked = _checked_object(raw, "event", fields, ("uuid",))
     details = check_details(raw, now=now)
     checked.errors.update(details.errors)
     checked.values.update(details.values)

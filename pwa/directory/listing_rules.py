@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from pwa.caseload.checked import Checked
 from pwa.caseload.postcodes import normalise_postcode
-from pwa.caseload.session_rules import clock_time, day, text
+from pwa.caseload.session_rules import clock_time, day, many, text
 from pwa.directory import vocab
 
 MAX_TIME_ROWS = 40
@@ -57,16 +57,6 @@ class ListingChecked(Checked):
     """Checked values and errors, plus warnings that do not stop a save."""
 
     warnings: dict[str, str] = field(default_factory=dict)
-
-
-def many(raw: Mapping, name: str) -> list[str]:
-    """Every value sent for a repeated field (checkboxes), from a form or a plain dict."""
-    if hasattr(raw, "getlist"):
-        return [value for value in raw.getlist(name) if isinstance(value, str)]
-    value = raw.get(name)
-    if isinstance(value, (list, tuple)):
-        return [item for item in value if isinstance(item, str)]
-    return [value] if isinstance(value, str) else []
 
 
 def time_rows_from_form(form: Mapping) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from sqlmodel import Session, delete, select
 
 from models import Client, Listing, ListingMark, Signpost
 from pwa.caseload.checked import Checked
+from pwa.caseload.signpost_store import new_signpost
 from pwa.directory.loop_rules import DONE_SHOWN
 
 
@@ -63,19 +64,14 @@ def add_listing_signpost(
     """A signpost to a listing, for a client (in their open episode) or someone not registered.
     Flushed, not committed, so the caller's audit row lands in the same commit."""
     values = checked.values
-    signpost = Signpost(
+    signpost = new_signpost(
+        values,
         service_id=listing.service_id,
         client_id=client.id if client else None,
         episode_id=episode_id,
-        for_family_member=values["for_family_member"],
-        destination=values["destination"],
-        destination_name=values["destination_name"],
+        by_id=by_id,
         listing_id=listing.id,
         person_label="" if client else values["person_label"],
-        kind=values["kind"],
-        made_on=values["made_on"],
-        follow_up_on=values["follow_up_on"],
-        by_id=by_id,
     )
     session.add(signpost)
     session.flush()

@@ -211,93 +211,24 @@
     });
   }
 
-  // Send one batch; returns the state to stop with, or null to go on.
-  function sendBatch(batch, token, outcome) {
-    var payload = JSON.stringify({ entries: batch.map(function (record) { return record.entry; }) });
-    return fetchJson(ENTRIES_URL, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: payload,
-    }).then(function (answer) {
-      if (answer.status === 401) {
-        return "logged-out";
-      }
-      if (answer.status === 403) {
-        return "not-client";
-      }
-      var results = answer.body && Array.isArray(answer.body.results) ? answer.body.results : null;
-      if ((answer.status !== 200 && answer.status !== 400) || !results || results.length !== batch.length) {
-        return "error"; // a malformed batch, a stale token or a server fault: keep all, try later
-      }
-      var done = [];
-      var rejections = [];
-      results.forEach(function (result, position) {
-        var uuid = batch[position].uuid; // answers come in the order sent
-        outcome.results[uuid] = result;
-        if (result && (result.status === "created" || result.status === "duplicate")) {
-          done.push(uuid);
-          outcome.sent += 1;
-        } else {
-          rejections.push(markRejected(uuid, result && result.errors));
-          outcome.rejected += 1;
-        }
-      });
-      return Promise.all(rejections).then(function () { return remove(done); }).then(function () { return null; });
-    }, function () {
-      return "offline";
-    });
+  /* Sending ------------------------------------------------------------------------------ */
+
+  function entriesOf(records) {
+    return records.map(function (record) { return record.entry; });
   }
 
-  function syncDiary() {
-    var outcome = { state: "empty", sent: 0, rejected: 0, waiting: 0, results: {} };
-    return list().then(function (records) {
-      if (!records.length) {
-        return outcome;
-      }
-      return session().then(function (state) {
-        if (!state.logged_in) {
-          outcome.state = "logged-out";
-          return outcome;
-        }
-        if (state.role !== "client") {
-          outcome.state = "not-client";
-          return outcome;
-        }
-        var me = String(state.person_id);
-        // Entries made before anyone ever logged in on this phone go to the first client who does.
-        var claims = records.filter(function (record) { return record.owner === null; }).map(function (record) {
-          record.owner = me;
-          return update(record.uuid, { owner: me });
-        });
-        var mine = records.filter(function (record) { return record.owner === me && record.status !== "rejected"; });
-        return Promise.all(claims.concat([setPersonId(me)])).then(function () {
-          var batches = [];
-          for (var start = 0; start < mine.length; start += BATCH_SIZE) {
-            batches.push(mine.slice(start, start + BATCH_SIZE));
-          }
-          outcome.state = "done";
-          return batches.reduce(function (previous, batch) {
-            return previous.then(function (stop) {
-              return stop || sendBatch(batch, state.csrf_token, outcome);
-            });
-          }, Promise.resolve(null)).then(function (stop) {
-            outcome.state = stop || outcome.state;
-            return outcome;
-          });
-        });
-      }, function (problem) {
-        outcome.state = problem && problem.status ? "error" : "offline";
-        return outcome;
-      });
-    }).then(function (result) {
-      return list().then(function (left) {
-        result.waiting = left.filter(function (record) { return record.status !== "rejected"; }).length;
-        return result;
-      });
-    });
+  function isEvent(record) {
+    return record.kind === "event";
   }
 
-  /* The community target: events started and taps made at a stall ---------------------- */
+  function isTally(record) {
+    return !isEvent(record);
+  }
+
+  // Events before the tallies that count at them (a stable split keeps the tap order).
+  function eventsFirst(records) {
+    return records.filter(isEvent).concat(records.filter(isTally));
+  }
 
   // Remember what the server says an event now holds, so a stall screen opened later (even
   // with no signal) starts from the newest totals it has heard of.
@@ -311,41 +242,75 @@
     return Promise.resolve();
   }
 
-  // Send one batch of community items; returns the state to stop with, or null to go on.
-  function sendCommunityBatch(batch, token, outcome) {
-    var events = batch.filter(function (record) { return record.kind === "event"; });
-    var tallies = batch.filter(function (record) { return record.kind !== "event"; });
-    var payload = JSON.stringify({
-      events: events.map(function (record) { return record.entry; }),
-      tallies: tallies.map(function (record) { return record.entry; }),
-    });
-    return fetchJson(COMMUNITY_URL, {
+  /* How each target is sent. mayUse(role): who may send it (else the state is `refused`);
+   * order(records): the order to send in; payload(batch): the JSON body; answers(body, batch):
+   * the results in the order of the batch, or null when the answer does not fit it;
+   * kept(result, body): what to remember of a stored item. A diary queue holding only
+   * rejected entries still asks the server who is logged in (and claims them); a community
+   * queue like that is "empty". */
+  var SENDING = {};
+  SENDING[DIARY] = {
+    url: ENTRIES_URL,
+    refused: "not-client",
+    mayUse: function (role) { return role === "client"; },
+    rejectedOnlyIsEmpty: false,
+    order: function (records) { return records; },
+    payload: function (batch) { return { entries: entriesOf(batch) }; },
+    answers: function (body, batch) {
+      var results = body && Array.isArray(body.results) ? body.results : null;
+      return results && results.length === batch.length ? results : null;
+    },
+    kept: null,
+  };
+  SENDING[COMMUNITY] = {
+    url: COMMUNITY_URL,
+    refused: "not-staff",
+    mayUse: function (role) { return STAFF_ROLES.indexOf(role) >= 0; },
+    rejectedOnlyIsEmpty: true,
+    order: eventsFirst,
+    payload: function (batch) {
+      return { events: entriesOf(batch.filter(isEvent)), tallies: entriesOf(batch.filter(isTally)) };
+    },
+    answers: function (body, batch) {
+      var events = batch.filter(isEvent).length;
+      if (!body || !Array.isArray(body.events) || !Array.isArray(body.tallies) ||
+          body.events.length !== events || body.tallies.length !== batch.length - events) {
+        return null;
+      }
+      return body.events.concat(body.tallies);
+    },
+    kept: function (result, body) { return keepTotals(result, body.as_of); },
+  };
+
+  // Send one batch; returns the state to stop with, or null to go on.
+  function sendBatch(sending, records, token, outcome) {
+    var batch = sending.order(records); // answers come in the order sent
+    return fetchJson(sending.url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-      body: payload,
+      body: JSON.stringify(sending.payload(batch)),
     }).then(function (answer) {
       if (answer.status === 401) {
         return "logged-out";
       }
       if (answer.status === 403) {
-        return "not-staff";
+        return sending.refused;
       }
-      var body = answer.body || {};
-      if ((answer.status !== 200 && answer.status !== 400) || !Array.isArray(body.events) ||
-          !Array.isArray(body.tallies) || body.events.length !== events.length || body.tallies.length !== tallies.length) {
-        return "error"; // keep all, try later
+      var results = answer.status === 200 || answer.status === 400 ? sending.answers(answer.body, batch) : null;
+      if (!results) {
+        return "error"; // a malformed batch, a stale token or a server fault: keep all, try later
       }
-      var sent = events.concat(tallies);
-      var results = body.events.concat(body.tallies); // answers come in the order sent
       var done = [];
       var work = [];
       results.forEach(function (result, position) {
-        var uuid = sent[position].uuid;
+        var uuid = batch[position].uuid;
         outcome.results[uuid] = result;
         if (result && (result.status === "created" || result.status === "duplicate")) {
           done.push(uuid);
           outcome.sent += 1;
-          work.push(keepTotals(result, body.as_of));
+          if (sending.kept) {
+            work.push(sending.kept(result, answer.body));
+          }
         } else {
           work.push(markRejected(uuid, result && result.errors));
           outcome.rejected += 1;
@@ -357,10 +322,16 @@
     });
   }
 
-  function syncCommunity() {
+  function notRejected(record) {
+    return record.status !== "rejected";
+  }
+
+  // Send the queued items of one target for the logged-in person, a batch at a time.
+  function syncTarget(target) {
+    var sending = SENDING[target];
     var outcome = { state: "empty", sent: 0, rejected: 0, waiting: 0, results: {} };
-    return list(undefined, COMMUNITY).then(function (records) {
-      if (!records.some(function (record) { return record.status !== "rejected"; })) {
+    return list(undefined, target).then(function (records) {
+      if (!(sending.rejectedOnlyIsEmpty ? records.some(notRejected) : records.length)) {
         return outcome;
       }
       return session().then(function (state) {
@@ -368,19 +339,19 @@
           outcome.state = "logged-out";
           return outcome;
         }
-        if (STAFF_ROLES.indexOf(state.role) < 0) {
-          outcome.state = "not-staff";
+        if (!sending.mayUse(state.role)) {
+          outcome.state = sending.refused;
           return outcome;
         }
         var me = String(state.person_id);
+        // Items made before anyone ever logged in on this phone go to the first person who does.
         var claims = records.filter(function (record) { return record.owner === null; }).map(function (record) {
           record.owner = me;
           return update(record.uuid, { owner: me });
         });
-        var mine = records.filter(function (record) { return record.owner === me && record.status !== "rejected"; });
-        // Events before the tallies that count at them (a stable sort keeps the tap order).
-        mine = mine.filter(function (record) { return record.kind === "event"; })
-          .concat(mine.filter(function (record) { return record.kind !== "event"; }));
+        var mine = sending.order(records.filter(function (record) {
+          return record.owner === me && notRejected(record);
+        }));
         return Promise.all(claims.concat([setPersonId(me)])).then(function () {
           var batches = [];
           for (var start = 0; start < mine.length; start += BATCH_SIZE) {
@@ -389,7 +360,7 @@
           outcome.state = "done";
           return batches.reduce(function (previous, batch) {
             return previous.then(function (stop) {
-              return stop || sendCommunityBatch(batch, state.csrf_token, outcome);
+              return stop || sendBatch(sending, batch, state.csrf_token, outcome);
             });
           }, Promise.resolve(null)).then(function (stop) {
             outcome.state = stop || outcome.state;
@@ -401,8 +372,8 @@
         return outcome;
       });
     }).then(function (result) {
-      return list(undefined, COMMUNITY).then(function (left) {
-        result.waiting = left.filter(function (record) { return record.status !== "rejected"; }).length;
+      return list(undefined, target).then(function (left) {
+        result.waiting = left.filter(notRejected).length;
         return result;
       });
     });
@@ -410,8 +381,8 @@
 
   // The diary first, as before; its outcome is the answer, with the community's beside it.
   function syncNow() {
-    return syncDiary().then(function (outcome) {
-      return syncCommunity().catch(function () {
+    return syncTarget(DIARY).then(function (outcome) {
+      return syncTarget(COMMUNITY).catch(function () {
         return { state: "error", sent: 0, rejected: 0, waiting: 0, results: {} };
       }).then(function (community) {
         outcome.community = community;

@@ -420,6 +420,13 @@
     return field ? String(field.value || "").trim() : "";
   }
 
+  /** The planned end: today at that London time, or tomorrow when that time has passed (an
+   * evening stall can run past midnight; the server allows at most 12 hours ahead, as here). */
+  function plannedEnd(hour, minute) {
+    var end = londonToday(hour, minute);
+    return end <= new Date() ? new Date(end.getTime() + 24 * 3600 * 1000) : end;
+  }
+
   function problemWith(form) {
     if (!fieldValue(form, "title")) {
       return ["title", "Give the event a short name, like \"Stall at the market\"."];
@@ -429,7 +436,7 @@
       return ["postcode", "Type a UK postcode, like FE1 2AB, or leave it empty."];
     }
     var end = /^(\d\d):(\d\d)$/.exec(fieldValue(form, "end_time"));
-    if (!end || londonToday(Number(end[1]), Number(end[2])) <= new Date()) {
+    if (!end || plannedEnd(Number(end[1]), Number(end[2])) - new Date() > 12 * 3600 * 1000) {
       return ["end_time", "Type a time later than now for when you plan to finish, like 15:30."];
     }
     return null;
@@ -454,7 +461,7 @@
       venue: fieldValue(form, "venue"),
       postcode: fieldValue(form, "postcode"),
       starts_at: now.toISOString(),
-      ends_at: londonToday(Number(end[0]), Number(end[1])).toISOString(),
+      ends_at: plannedEnd(Number(end[0]), Number(end[1])).toISOString(),
     };
     var hhmm = function (moment) {
       var parts = londonParts(moment);

@@ -36,6 +36,28 @@ def issued_code(page, base_url, world):
     assert CODE_PATTERN.search(page.locator("main").inner_text()), "no code on the issued-code page"
 
 
+def registering_someone_from_an_event(page, base_url, world):
+    page.goto(base_url + "/clients/new")
+    page.get_by_label("How did they hear about us?", exact=True).select_option(label="At an event or stall")
+    page.get_by_label("If at a promotional event: which one? (optional)", exact=True).select_option(
+        value=str(world.events["north"].id)
+    )
+    expect(page.get_by_label("How did they hear about us?", exact=True)).to_have_value("promotional_event")
+
+
+def event_with_a_registration(page, base_url, world):
+    """The stall's page after a client's details say they heard of us there."""
+    page.goto(f"{base_url}/clients/{world.clients['own'].id}/details")
+    page.get_by_label("How did they hear about us?", exact=True).select_option(label="At an event or stall")
+    page.get_by_label("If at a promotional event: which one? (optional)", exact=True).select_option(
+        value=str(world.events["north"].id)
+    )
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.clients["own"].full_name)
+    page.goto(f"{base_url}/events/{world.events['north'].id}")
+    expect(page.get_by_role("link", name=world.clients["own"].full_name, exact=True)).to_be_visible()
+
+
 # Who logs in (None: nobody) -> the pages to check: a path (with {names} from world_ids), or
 # a function that acts on the page to reach a state (a form error, a new code).
 PAGES_BY_ROLE = {
@@ -67,6 +89,17 @@ PAGES_BY_ROLE = {
         "/directory/{listing}/problem",
         "/signposts",
         "/signposts/{champion_signpost}/result",
+        # Community engagement (flows and errors: tests/browser/test_community.py, test_stall.py).
+        "/events",
+        "/events/{stall}",
+        "/events/new",
+        "/events/{stall}/edit",
+        "/stall/new",
+        "/events/{stall}/stall",
+        "/volunteering",
+        "/courses",
+        "/courses/{course}",
+        "/stories/new?event_id={stall}",
     ],
     # Every other caseload page, at each stage of a client's journey: tests/browser/test_caseload.py.
     "trainer": [
@@ -78,8 +111,22 @@ PAGES_BY_ROLE = {
         "/directory/{listing}",
         "/directory/{listing}/edit",
         "/directory/{listing}/signpost",
+        "/events/{course_session}/attendance",
+        "/stories/new?client_id={own_client}",
+        registering_someone_from_an_event,
     ],
-    "manager": ["/overview", "/caseload", "/clients/{own_client}", "/directory/flags", "/directory/{listing}"],
+    "manager": [
+        "/overview",
+        "/caseload",
+        "/clients/{own_client}",
+        "/directory/flags",
+        "/directory/{listing}",
+        "/partners",
+        "/stories",
+        "/volunteers",
+        "/volunteers/{champion}",
+        event_with_a_registration,
+    ],
     "site-admin": [
         "/admin/people",
         "/admin/people?q=zzz-nobody",
@@ -113,6 +160,10 @@ def world_ids(world) -> dict[str, int]:
         "north": world.north.id,
         "listing": world.listings["north"].id,
         "champion_signpost": world.signposts["champion"].id,
+        "champion": world.people["champion"].id,
+        "stall": world.events["north"].id,
+        "course": world.courses["north"].id,
+        "course_session": world.events["course-session"].id,
     }
 
 

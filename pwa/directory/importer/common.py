@@ -58,6 +58,7 @@ NO_REFERRAL = re.compile(
 NEEDS_REFERRAL = re.compile(r"\breferr(al|ed)\b", re.IGNORECASE)
 CLOCK = re.compile(r"^([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?$")
 MAX_EVERY_WEEKS = 12  # "every 12 weeks" is the longest gap the listing form allows too
+MAX_ID_LENGTH = 300  # listings.source_id and listing_times.source_id
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # "monday" and the iCal "mo" (Open Referral's byday) -> 0.
 DAY_WORDS = {word: number for number, name in enumerate(DAY_NAMES) for word in (name, name[:2])}
@@ -155,6 +156,16 @@ def pounds(amount: float) -> str:
     return f"£{amount:.0f}" if amount == int(amount) else f"£{amount:.2f}"
 
 
+def prices_from(raws: list) -> tuple[list[float], list[str]]:
+    """Prices in pounds from the feed's price values, and the reasons for any that is not one."""
+    prices, reasons = [], []
+    for raw in raws:
+        price, problem = price_number(raw)
+        reasons += [problem] if problem else []
+        prices += [price] if price is not None else []
+    return prices, reasons
+
+
 def cost_from(prices: list[float], free: bool) -> tuple[str, str]:
     """(cost band, price text) from the prices a feed gives. Free when it says so or the lowest
     price is 0; low cost up to £5; no price at all is "paid" with "Ask about the cost"."""
@@ -223,6 +234,15 @@ def weekday_of(value) -> int | None:
     text = text_of(value)
     word = re.split(r"[/:#]", text)[-1].strip().lower()
     return DAY_WORDS.get(word)
+
+
+def check_weekdays(days: list, field: str, where: str) -> tuple[list[int | None], list[str]]:
+    """The weekday of each of a schedule's days (field names them in the feed), and the reasons
+    when there are none or one is not a day we know."""
+    weekdays = [weekday_of(day) for day in days]
+    reasons = [] if days else [f"{where}: it has no {field}, so we do not know which day it runs."]
+    unknown = [day for day, weekday in zip(days, weekdays, strict=True) if weekday is None]
+    return weekdays, reasons + [f"{where}: {field} {day!r} is not a day we know." for day in unknown]
 
 
 def join_address(*parts) -> str:
@@ -343,8 +363,12 @@ def check_lengths(values: dict) -> list[str]:
     return reasons
 
 
-def check_categories(categories: list[str]) -> list[str]:
-    return [] if categories else ["no category we know (see the README for the words we match)."]
+def check_listing(values: dict) -> list[str]:
+    """Reasons the listing values cannot be kept: text too long, or no category we know."""
+    reasons = check_lengths(values)
+    if not values["categories"]:
+        reasons.append("no category we know (see the README for the words we match).")
+    return reasons
 
 
 def stamp(raw) -> str:

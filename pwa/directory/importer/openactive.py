@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pwa.clock import LONDON
 from pwa.directory.importer.common import (
     MAX_EVERY_WEEKS,
+    MAX_ID_LENGTH,
     Broken,
     ListingChange,
     Plan,
@@ -23,12 +24,12 @@ from pwa.directory.importer.common import (
     accessibility_from,
     as_list,
     categories_from,
-    check_categories,
     check_date_range,
-    check_lengths,
+    check_listing,
     check_position,
     check_postcode,
     check_times,
+    check_weekdays,
     cost_from,
     join_address,
     label_of,
@@ -38,15 +39,13 @@ from pwa.directory.importer.common import (
     one_off_time,
     parse_datetime,
     pathway_from,
-    price_number,
+    prices_from,
     stamp,
     text_of,
-    weekday_of,
     weekly_time,
 )
 
 SERIES, SESSION = "SessionSeries", "ScheduledSession"
-MAX_ID_LENGTH = 300  # listings.source_id and listing_times.source_id
 EVERY_WEEKS = re.compile(r"^P([0-9]{1,2})W$")
 DURATION = re.compile(r"^PT(?:([0-9]{1,2})H)?(?:([0-9]{1,4})M)?$")
 
@@ -91,12 +90,8 @@ def _schedule_times(schedule, where: str) -> tuple[list[dict], list[str]]:
     every = int(match.group(1)) if match else 0
     if not 1 <= every <= MAX_EVERY_WEEKS:
         reasons.append(f"{where}: repeatFrequency {frequency!r} is not weekly; we import P1W to P{MAX_EVERY_WEEKS}W.")
-    days = as_list(schedule.get("byDay"))
-    weekdays = [weekday_of(day) for day in days]
-    if not days:
-        reasons.append(f"{where}: it has no byDay, so we do not know which day it runs.")
-    unknown = [day for day, weekday in zip(days, weekdays, strict=True) if weekday is None]
-    reasons += [f"{where}: byDay {day!r} is not a day we know." for day in unknown]
+    weekdays, problems = check_weekdays(as_list(schedule.get("byDay")), "byDay", where)
+    reasons += problems
     span, problems = check_times(schedule.get("startTime"), schedule.get("endTime"), where)
     first, last, more = check_date_range(schedule.get("startDate"), schedule.get("endDate"), where)
     reasons += problems + more
@@ -162,12 +157,9 @@ def check_session_series(data) -> tuple[dict | None, list[dict], list[str]]:
     (latitude, longitude), where_problem = check_position(geo.get("latitude"), geo.get("longitude"))
     reasons += [reason for reason in (problem, where_problem) if reason]
     organizer = data.get("organizer") if isinstance(data.get("organizer"), dict) else {}
-    prices = []
-    for offer in as_list(data.get("offers")):
-        if isinstance(offer, dict) and offer.get("price") is not None:
-            price, problem = price_number(offer.get("price"))
-            reasons += [problem] if problem else []
-            prices += [price] if price is not None else []
+    offers = [offer for offer in as_list(data.get("offers")) if isinstance(offer, dict)]
+    prices, problems = prices_from([offer["price"] for offer in offers if offer.get("price") is not None])
+    reasons += problems
     cost, price_text = cost_from(prices, data.get("isAccessibleForFree") is True)
     access_words = [label_of(support) for support in as_list(data.get("accessibilitySupport"))]
     how_to_go = long_text(data.get("attendeeInstructions") or data.get("meetingPoint"))
@@ -202,7 +194,7 @@ def check_session_series(data) -> tuple[dict | None, list[dict], list[str]]:
             found, problems = session_time(sub_event, f"subEvent {number}")
             times += [one_off_time(found[0], found[1], None)] if found else []
             reasons += problems
-    reasons += check_lengths(values) + check_categories(categories)
+    reasons += check_listing(values)
     return (None, [], reasons) if reasons else (values, times, [])
 
 

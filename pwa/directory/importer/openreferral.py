@@ -8,6 +8,7 @@ Only the first location is kept (a listing has one place).
 
 from pwa.directory.importer.common import (
     MAX_EVERY_WEEKS,
+    MAX_ID_LENGTH,
     Broken,
     FeedError,
     ListingChange,
@@ -15,25 +16,23 @@ from pwa.directory.importer.common import (
     accessibility_from,
     as_list,
     categories_from,
-    check_categories,
     check_date_range,
-    check_lengths,
+    check_listing,
     check_position,
     check_postcode,
     check_times,
+    check_weekdays,
     cost_from,
     join_address,
     language_name,
     long_text,
     pathway_from,
-    price_number,
+    prices_from,
     stamp,
     text_of,
-    weekday_of,
     weekly_time,
 )
 
-MAX_ID_LENGTH = 300  # listings.source_id
 STATUSES = {"active": "active", "inactive": "closed", "defunct": "closed", "temporarily closed": "paused"}
 
 
@@ -68,11 +67,8 @@ def _schedule_times(schedule: dict, where: str) -> tuple[list[dict], list[str]]:
     if not 1 <= every <= MAX_EVERY_WEEKS:
         reasons.append(f"{where}: interval {interval!r} is not a number of weeks from 1 to {MAX_EVERY_WEEKS}.")
     days = [day.strip() for day in text_of(schedule.get("byday")).split(",") if day.strip()]
-    weekdays = [weekday_of(day) for day in days]
-    if not days:
-        reasons.append(f"{where}: it has no byday, so we do not know which day it is open.")
-    unknown = [day for day, weekday in zip(days, weekdays, strict=True) if weekday is None]
-    reasons += [f"{where}: byday {day!r} is not a day we know." for day in unknown]
+    weekdays, problems = check_weekdays(days, "byday", where)
+    reasons += problems
     span, problems = check_times(schedule.get("opens_at"), schedule.get("closes_at"), where)
     starts = schedule.get("valid_from") or schedule.get("dtstart")
     first, last, more = check_date_range(starts, schedule.get("valid_to"), where)
@@ -85,12 +81,8 @@ def _schedule_times(schedule: dict, where: str) -> tuple[list[dict], list[str]]:
 
 
 def _cost(service: dict) -> tuple[str, str, list[str]]:
-    prices, reasons = [], []
-    for option in _things(service.get("cost_options")):
-        if option.get("amount") not in (None, ""):
-            price, problem = price_number(option.get("amount"))
-            reasons += [problem] if problem else []
-            prices += [price] if price is not None else []
+    options = _things(service.get("cost_options"))
+    prices, reasons = prices_from([option["amount"] for option in options if option.get("amount") not in (None, "")])
     free = "free" in text_of(service.get("fees")).lower() and not prices
     cost, price_text = cost_from(prices, free)
     return cost, price_text, reasons
@@ -159,7 +151,7 @@ def check_service(service) -> tuple[dict | None, list[dict], list[str]]:
     for number, schedule in enumerate(schedules, start=1):
         found, problems = _schedule_times(schedule, f"regular_schedule {number}")
         times, reasons = times + found, reasons + problems
-    reasons += check_lengths(values) + check_categories(categories)
+    reasons += check_listing(values)
     return (None, [], reasons) if reasons else (values, times, [])
 
 
