@@ -21,6 +21,7 @@ from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavo
 from models.directory import Listing, ListingMark, ListingProblem, ListingTime
 from models.people import Client, Person, RoleGrant, SetupCode
 from models.plans import Episode, Goal, GoalRevision, GoalWeek, Plan
+from models.reports import ComparatorSet, ComparatorValue
 from models.tenancy import Service
 
 metadata = SQLModel.metadata
@@ -28,6 +29,8 @@ metadata = SQLModel.metadata
 __all__ = [
     "AuditEvent",
     "Client",
+    "ComparatorSet",
+    "ComparatorValue",
     "Contact",
     "Course",
     "CourseAttendance",

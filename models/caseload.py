@@ -3,7 +3,7 @@ follow-ups, and the postcode lookup that places a client in a ward and deprivati
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -27,6 +27,8 @@ class Measure(SQLModel, table=True):
     """One measurement at one stage of an episode (baseline, review, exit, follow_up)."""
 
     __tablename__ = "measures"
+    # Reports pair each client's baseline and exit scores of one instrument.
+    __table_args__ = (Index("ix_measures_service_instrument_stage", "service_id", "instrument", "stage"),)
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)
@@ -89,6 +91,7 @@ class Signpost(SQLModel, table=True):
     """Someone pointed or referred to a service or group, and what came of it (DOMAIN.md 6)."""
 
     __tablename__ = "signposts"
+    __table_args__ = (Index("ix_signposts_service_made", "service_id", "made_on"),)  # reports: made in a period
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -45,6 +45,11 @@ class Client(SQLModel, table=True):
     """A client's record in a service. The client may or may not have an account."""
 
     __tablename__ = "clients"
+    __table_args__ = (
+        UniqueConstraint("service_id", "client_ref", name="uq_clients_service_client_ref"),
+        # Reports count a service's clients registered in a period.
+        Index("ix_clients_service_registered", "service_id", "registered_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)
@@ -60,6 +65,10 @@ class Client(SQLModel, table=True):
     # Registration (DOMAIN.md section 3). Coded fields store codes; "not_recorded" until known.
     registered_on: date | None = Field(default=None, index=True)
     registered_by_id: int | None = Field(default=None, foreign_key="persons.id")
+    # The day of the first attended session (or as imported): the "month first seen" report.
+    first_seen_on: date | None = None
+    # The client's number in an older system, kept so a re-import updates instead of duplicating.
+    client_ref: str | None = Field(default=None, max_length=40)
     gender: str = Field(default="not_recorded", max_length=20)
     date_of_birth: date | None = None
     # Derived from the date of birth at registration when known; otherwise as given ("declined"...).

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
@@ -71,6 +71,7 @@ class Goal(SQLModel, table=True):
     """A goal agreed with the client: coded for reports, worded for the client, maybe measurable."""
 
     __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_service_start", "service_id", "start_date"),)  # reports: goals set in a period
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)

@@ -13,11 +13,24 @@ from flask_login import current_user
 from sqlalchemy import false
 from sqlmodel import select
 
-from models import AuditEvent, Client, Event, EventWorker, Listing, Person, RoleGrant, Service, Signpost, Story
+from models import (
+    AuditEvent,
+    Client,
+    ComparatorSet,
+    Event,
+    EventWorker,
+    Listing,
+    Person,
+    RoleGrant,
+    Service,
+    Signpost,
+    Story,
+)
 from pwa import db
 from pwa.errors import error_page
 from pwa.extensions import login_manager
 from pwa.identity import Actor, current_actor
+from pwa.reports.tables import TABLES
 from pwa.roles import CASELOAD_ROLES, STAFF_ROLES, Role
 
 
@@ -68,6 +81,10 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "stories.list": _has_role(Role.MANAGER),
     "volunteer.own": _has_role(Role.CHAMPION, Role.TRAINEE),
     "volunteer.manage": _has_role(Role.MANAGER),
+    "reports.view": _has_role(Role.MANAGER),
+    "reports.community": _has_role(Role.CHAMPION, Role.MANAGER),
+    "reports.completeness": _has_role(*CASELOAD_ROLES, Role.MANAGER),
+    "reports.comparators": _has_role(Role.MANAGER),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }
@@ -369,3 +386,41 @@ def audit(
     )
     if commit:
         db.session().commit()
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+# Reports that are not category tables but may be downloaded like them.
+SPECIAL_REPORTS = ("key_figures", "data_completeness")
+
+
+def may_see_report(actor: Actor, name: str) -> bool:
+    """Managers see every report; champions only the community tables (counts of events and
+    signposts, never client figures)."""
+    if can(actor, "reports.view"):
+        return True
+    spec = TABLES.get(name)
+    return spec is not None and spec.community and can(actor, "reports.community")
+
+
+def report_for(name: str) -> str:
+    """The report name if it exists and the actor may see it: 404 for no such report, 403 otherwise."""
+    if name not in TABLES and name not in SPECIAL_REPORTS:
+        abort(404)
+    if not may_see_report(current_actor(), name):
+        abort(403)
+    return name
+
+
+def completeness_scope(actor: Actor) -> int | None:
+    """Whose clients the data-completeness page lists: a trainer or trainee their own caseload
+    (their person id); a manager the whole service (None)."""
+    return None if actor.role == Role.MANAGER else actor.person.id
+
+
+def comparator_set_for_manager(set_id: int):
+    """One of the manager's service's comparator sets, else 404."""
+    found = db.session().get(ComparatorSet, set_id)
+    if found is None or found.service_id != current_actor().service_id:
+        abort(404)
+    return found

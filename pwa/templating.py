@@ -54,6 +54,10 @@ def navigation() -> list[tuple[str, str]]:
         links += [("diary.week", "My week"), ("plans.my_goals", "My goals")]
     if actor.role == Role.MANAGER and can(actor, "caseload.worklist"):
         links.append(("caseload.worklist", "Caseloads"))
+    if can(actor, "reports.view"):
+        links.append(("reports.dashboard", "Reports"))
+    elif can(actor, "reports.community"):
+        links.append(("reports.community", "Figures"))
     if can(actor, "events.log"):
         links.append(("events.index", "Events"))
     if can(actor, "volunteer.manage"):

@@ -197,6 +197,19 @@ ROUTES = {
     ("admin.edit_person", "POST"): (ADMINS, {"person_id": "champion"}),
     ("admin.add_grant", "POST"): (ADMINS, {"person_id": "champion"}),
     ("admin.remove_grant", "POST"): (ADMINS, {"person_id": "champion", "grant_id": "champion"}),
+    # --- reports: dashboard ---
+    ("reports.dashboard", "GET"): ({"manager"}, {}),
+    ("reports.community", "GET"): ({"champion", "manager"}, {}),
+    ("reports.completeness", "GET"): ({"trainer", "trainee", "manager"}, {}),
+    # --- reports: tables --- (a client table; champions see community tables: tests/test_report_views.py)
+    ("reports.table", "GET"): ({"manager"}, {"name": "gender"}),
+    ("reports.table_csv", "GET"): ({"manager"}, {"name": "gender"}),
+    # --- reports: comparators ---
+    ("reports.comparators", "GET"): ({"manager"}, {}),
+    ("reports.new_comparator", "GET"): ({"manager"}, {}),
+    ("reports.new_comparator", "POST"): ({"manager"}, {}),
+    ("reports.comparator", "GET"): ({"manager"}, {"set_id": "north"}),
+    ("reports.delete_comparator", "POST"): ({"manager"}, {"set_id": "north"}),
     ("admin.set_status", "POST"): (ADMINS, {"person_id": "champion"}),
     ("admin.issue_code", "POST"): (ADMINS, {"person_id": "champion"}),
 }
@@ -243,6 +256,8 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
             values[name] = world.courses[key].id
         elif name == "story_id":
             values[name] = world.stories[key].id
+        elif name == "set_id":
+            values[name] = world.comparators[key].id
         elif name == "partner_id":
             values[name] = world.partners[key].id
         elif name == "listing_id":

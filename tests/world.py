@@ -9,6 +9,8 @@ from sqlmodel import Session
 
 from models import (
     Client,
+    ComparatorSet,
+    ComparatorValue,
     Course,
     DiaryEntry,
     DiaryFavourite,
@@ -56,6 +58,7 @@ class World:
     courses: dict[str, Course] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
     partners: dict[str, Partner] = field(default_factory=dict)
+    comparators: dict[str, ComparatorSet] = field(default_factory=dict)
 
 
 def add_person(
@@ -128,7 +131,26 @@ def build_world(session: Session) -> World:
     add_plan(session, world)
     add_directory(session, world)
     add_community(session, world)
+    add_comparators(session, world)
     return world
+
+
+def add_comparators(session: Session, world: World) -> None:
+    """Each service has its own comparator set: the borough's population by gender."""
+    world.comparators = {
+        key: ComparatorSet(service_id=service.id, name=f"{service.area} population", source="Census 2021")
+        for key, service in (("north", world.north), ("south", world.south))
+    }
+    session.add_all(world.comparators.values())
+    session.flush()
+    for comparator in world.comparators.values():
+        session.add_all(
+            [
+                ComparatorValue(set_id=comparator.id, table_name="gender", category="female", percent=51.2),
+                ComparatorValue(set_id=comparator.id, table_name="gender", category="male", percent=48.8),
+            ]
+        )
+    session.commit()
 
 
 def add_plan(session: Session, world: World) -> None:

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from models import Client, Contact, Episode, Goal, Plan, SupportSession
 from pwa.caseload.checked import Checked
-from pwa.clock import utcnow
+from pwa.clock import to_london, utcnow
 from pwa.plans import store as plans_store
 
 
@@ -83,8 +83,17 @@ def record_session(
         support.recorded_at, support.recorded_by_id = now, by_id
     support.updated_at = now
     session.add(support)
+    if support.status == "attended":
+        _note_first_seen(client, support.starts_at)
     session.commit()
     return support
+
+
+def _note_first_seen(client: Client, starts_at: datetime) -> None:
+    """Keep the date the client was first seen (the "month first seen" report reads it)."""
+    seen_on = to_london(starts_at).date()
+    if client.first_seen_on is None or seen_on < client.first_seen_on:
+        client.first_seen_on = seen_on
 
 
 def add_contact(session: Session, client: Client, episode: Episode, checked: Checked, by_id: int) -> Contact:
