@@ -11,6 +11,7 @@ from pwa.clock import london_today, utcnow
 from pwa.demo_caseload import load_demo_caseload
 from pwa.demo_community import load_demo_community
 from pwa.demo_directory import load_demo_directory
+from pwa.demo_reports import load_demo_history
 from pwa.diary.rules import check_entry
 from pwa.diary.store import save_new_entries
 from pwa.plans.rules import check_goal
@@ -150,5 +151,6 @@ def load_demo(session: Session) -> bool:
     load_demo_caseload(session, clients, trainer.id)
     load_demo_directory(session, service, people)  # after the caseload: that loads the postcodes
     load_demo_community(session, service, people, clients)  # after both: it links their clients and listings
+    load_demo_history(session, service)  # past clients of made-up trainers, for the reports
     session.commit()
     return True

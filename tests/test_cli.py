@@ -5,6 +5,7 @@ from sqlmodel import select
 from models import Client, DiaryEntry, Episode, Goal, Person, RoleGrant, Service
 from pwa.caseload.journey import status
 from pwa.demo import DEMO_DIARY, DEMO_LOGINS, DEMO_PASSWORD
+from pwa.demo_reports import CLIENT_COUNT, HISTORY_TRAINERS
 from tests.conftest import log_in
 
 
@@ -64,7 +65,13 @@ def test_demo_loads_one_login_per_role_once(runner, app, db_session):
     assert len(db_session.exec(select(Goal).where(Goal.client_id == alex.id)).all()) == 3  # and every demo goal
     # The demo caseload shows every step of the journey, each client placed by the demo postcodes.
     statuses = {}
-    for record in db_session.exec(select(Client)).all():
+    history_trainers = {
+        person.id for person in db_session.exec(select(Person).where(Person.username.like("demo-history-%")))
+    }
+    assert len(history_trainers) == len(HISTORY_TRAINERS)
+    history = db_session.exec(select(Client).where(Client.trainer_id.in_(history_trainers))).all()
+    assert len(history) == CLIENT_COUNT  # the made-up past clients the reports count
+    for record in db_session.exec(select(Client).where(Client.trainer_id.not_in(history_trainers))).all():
         episode = db_session.exec(select(Episode).where(Episode.client_id == record.id)).one()
         statuses[record.full_name] = status(episode)
         assert record.ward_name and record.deprivation_quintile != "unknown", record.full_name

@@ -319,6 +319,7 @@ WORKLIST_FILTERS = {
 # What each audit action means, in plain words, for the client's audit log. Unknown codes show as they are.
 AUDIT_ACTIONS = {
     "view_client": "Opened the record",
+    "view_completeness_list": "Opened the list of missing details",
     "view_client_details": "Opened the client's details",
     "view_client_consent": "Opened the client's consent",
     "view_journey": "Opened the journey",
