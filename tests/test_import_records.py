@@ -11,7 +11,7 @@ from sqlmodel import select
 
 import models
 from models import Client, Episode, Goal, Listing, Measure, Plan, PostcodeArea, Signpost
-from pwa.records_import.rules import code_lookup
+from pwa.records_import.rules import check_client, check_measure, code_lookup
 from pwa.records_import.run import import_records
 
 DATA = Path(__file__).parent / "data" / "records"
@@ -467,3 +467,74 @@ def test_codes_or_labels_in_any_case_give_the_code():
     assert lookup["any other white   background".replace("   ", " ")] == "white_other"
     assert lookup["other"] == "other"
     assert lookup["not_stated"] == "not_stated"
+
+
+# --- Rules of single cells -------------------------------------------------------------------------
+
+TODAY = date(2026, 1, 15)
+
+
+def test_the_date_of_birth_wins_over_the_age_band_given():
+    checked = check_client(
+        {"client_ref": "A1", "registered_on": "2025-03-10", "date_of_birth": "2007-03-11", "age_band": "over_65"},
+        today=TODAY,
+        trainers={},
+    )
+    assert checked.ok
+    assert checked.values["age_band"] == "under_18"  # 17 on the day they registered, 18 the day after
+
+
+def test_cells_that_contradict_each_other_are_errors():
+    checked = check_client(
+        {
+            "client_ref": "A1",
+            "registered_on": "2025-03-10",
+            "referral_source": "self",
+            "referral_source_other": "Pat at the library",
+            "signposting": "Done",
+            "date_of_birth": "2025-04-01",
+            "first_seen_on": "2026-02-01",
+        },
+        today=TODAY,
+        trainers={},
+    )
+    assert checked.errors == {
+        "first_seen_on": "2026-02-01 is in the future. Check the year.",
+        "date_of_birth": "2025-04-01 is after registered_on (2025-03-10). Check both dates.",
+        "referral_source_other": "Fill this in only when referral_source is other.",
+        "signposting": (
+            "'done' is worked out from signposts.csv. Write not_required or not_yet_done, or leave it empty."
+        ),
+    }
+
+
+def test_measure_values_keep_to_the_apps_ranges():
+    def problem(instrument, value):
+        cells = {
+            "client_ref": "A1",
+            "instrument": instrument,
+            "stage": "exit",
+            "value": value,
+            "taken_on": "2025-05-01",
+        }
+        return check_measure(cells, today=TODAY).errors.get("value")
+
+    assert problem("weight_kg", "350") is None and problem("weight_kg", "350.1") is not None
+    assert problem("ons4_anxious", "10") is None and problem("ons4_anxious", "7.5") is not None
+    assert problem("who5_percent", "100") is None and problem("who5_percent", "26") is not None
+    assert problem("bmi", "27.4") is None and problem("bmi", "274") is not None
+    assert problem("self_efficacy", "abc") == "'abc' is not a number. Write it with a dot for decimals, like 72.5."
+
+
+def test_a_cell_under_a_column_with_no_name_is_an_error(runner, db_session, world, tmp_path):
+    folder = tmp_path / "unnamed"
+    folder.mkdir()
+    (folder / "clients.csv").write_text(
+        "client_ref,registered_on,,\nHT-1,2025-01-02,,\nHT-2,2025-01-03,,female\n", encoding="utf-8"
+    )
+    result = _import(runner, folder)
+    assert result.exit_code == 1
+    assert (
+        result.stderr.splitlines()[0]
+        == "clients.csv:3: A cell of this row is under a column with no name in the first row."
+    )

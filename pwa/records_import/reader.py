@@ -108,6 +108,7 @@ class Table:
         if not self.readable:
             return
         width, known = len(self.names), self.columns
+        unnamed = [place for place, name in enumerate(self.names) if not name]
         while True:
             start = self.reader.line_num + 1
             try:
@@ -121,6 +122,9 @@ class Table:
                 continue
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 self._problem(start, None, f"This row has more cells than the first row has columns ({width}).")
+                continue
+            if any(cells[place].strip() for place in unnamed if place < len(cells)):
+                self._problem(start, None, "A cell of this row is under a column with no name in the first row.")
                 continue
             # A short row (some programs drop trailing empty cells) has blanks in the rest.
             values = dict.fromkeys(known, "")

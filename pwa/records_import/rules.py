@@ -70,13 +70,14 @@ class ListingName:
     destination: str  # its signposting category
 
 
-def _key(text: str) -> str:
+def fold(text: str) -> str:
+    """A label or name as compared: lower case, single spaces."""
     return " ".join(text.lower().split())
 
 
 def code_lookup(vocabulary: Mapping[str, str]) -> dict[str, str]:
     """Code or label, in lower case, -> code. A code wins when a label looks like another code."""
-    found = {_key(label): code for code, label in reversed(vocabulary.items())}
+    found = {fold(label): code for code, label in reversed(vocabulary.items())}
     found.update({code.lower(): code for code in vocabulary})
     return found
 
@@ -105,7 +106,7 @@ def coded(
         if needed:
             checked.errors[column] = f"{needed} Use a code or its label: {_choices(vocabulary)}."
         return blank
-    code = _lookup(vocabulary).get(_key(text))
+    code = _lookup(vocabulary).get(fold(text))
     if code is None:
         empty = "" if needed else "; or leave it empty"
         checked.errors[column] = (
@@ -234,11 +235,11 @@ def _check_episode(checked: Checked, cells: Mapping[str, str], registered_on: da
     if "primary_issue" in cells:
         values["primary_issue"] = coded(checked, cells, "primary_issue", vocab.PRIMARY_ISSUE)
     if "signposting" in cells:
+        values["signposting"] = coded(checked, cells, "signposting", SIGNPOSTING, "not_yet_done")
         if cells["signposting"].lower() == "done":
             errors["signposting"] = (
                 "'done' is worked out from signposts.csv. Write not_required or not_yet_done, or leave it empty."
             )
-        values["signposting"] = coded(checked, cells, "signposting", SIGNPOSTING, "not_yet_done")
     if "exit_reason" in cells:
         values["exit_reason"] = coded(checked, cells, "exit_reason", vocab.EXIT_REASONS)
         if values["exit_reason"] and values.get("ended_on") is None and "exited_on" not in errors:
@@ -317,7 +318,7 @@ def check_signpost(cells: Mapping[str, str], *, today: date, listings: Mapping[s
     values = checked.values
     values["client_ref"] = client_ref(checked, cells)
     named = cells.get("destination", "")
-    matches = listings.get(_key(named), []) if named else []
+    matches = listings.get(fold(named), []) if named else []
     values["listing_id"], values["destination_name"] = None, ""
     if len(matches) > 1:
         checked.errors["destination"] = f"{len(matches)} listings are called {named!r}. Use the category instead."

@@ -18,7 +18,7 @@ from models import Client, Episode, Goal, Listing, Measure, Person, Plan, Postco
 from pwa.caseload.postcodes import UNKNOWN, district, quintile_from_decile
 from pwa.clock import london_today, utcnow
 from pwa.directory.loop_rules import destination_of
-from pwa.records_import.rules import EPISODE_FIELDS, ListingName, _key
+from pwa.records_import.rules import EPISODE_FIELDS, ListingName, fold
 from pwa.roles import CASELOAD_ROLES
 
 PLACEHOLDER_NAME = "Imported client {ref}"
@@ -53,7 +53,7 @@ def listing_names(session: Session, service_id: int) -> dict[str, list[ListingNa
     """The service's directory by name (lower case), for signposts to a listing."""
     found: dict[str, list[ListingName]] = {}
     for listing in session.exec(select(Listing).where(Listing.service_id == service_id).order_by(Listing.id)).all():
-        found.setdefault(_key(listing.name), []).append(ListingName(listing.id, listing.name, destination_of(listing)))
+        found.setdefault(fold(listing.name), []).append(ListingName(listing.id, listing.name, destination_of(listing)))
     return found
 
 
@@ -91,10 +91,9 @@ def _insert(session: Session, model, rows: list[dict], *returning) -> list:
     defaults = _defaults(model)
     statement = insert(model.__table__)
     full = [{**defaults, **row} for row in rows]
-    if not returning:
-        session.execute(statement, full)
-        return []
-    columns = [model.__table__.c[name] for name in returning]
+    # RETURNING makes SQLAlchemy send many rows per statement ("insertmanyvalues") on both databases;
+    # a plain executemany would be one round trip per row on PostgreSQL.
+    columns = [model.__table__.c[name] for name in returning or ("id",)]
     return session.execute(statement.returning(*columns, sort_by_parameter_order=True), full).all()
 
 
