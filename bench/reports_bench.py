@@ -25,6 +25,10 @@ What it does:
    ANALYZE on PostgreSQL). Writes the table to bench/RESULTS.md under "## Reports at national
    scale (issue 8)", one subsection per database kind.
 
+A statement running longer than --statement-timeout seconds (60) is stopped, so a query that
+grows with the square of the clients cannot hang the run: the pack then counts as failed and
+the part of it that was stopped is named.
+
 Exit status: 0 when every target is met, 1 when one is missed, 2 when a request fails.
 """
 
@@ -45,6 +49,7 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench import harness, national  # noqa: E402
@@ -89,6 +94,44 @@ class Recorder:
             self.times.append(time.perf_counter() - conn.info.pop("reports_bench_started"))
 
 
+class TimeLimit:
+    """Stops any statement that runs longer than `seconds`: SQLite by a progress handler, PostgreSQL
+    by statement_timeout. Raw DBAPI use calls arm() and disarm() around each statement."""
+
+    def __init__(self, engine: Engine, seconds: float):
+        self.seconds = seconds
+        self.deadline: float | None = None
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", self._sqlite_connect)
+            event.listen(engine, "before_cursor_execute", lambda *args: self.arm())
+            event.listen(engine, "after_cursor_execute", lambda *args: self.disarm())
+        else:
+            event.listen(engine, "connect", self._postgres_connect)
+
+    def arm(self) -> None:
+        self.deadline = time.perf_counter() + self.seconds
+
+    def disarm(self) -> None:
+        self.deadline = None
+
+    def _over(self) -> int:
+        return 1 if self.deadline is not None and time.perf_counter() > self.deadline else 0
+
+    def _sqlite_connect(self, dbapi_connection, _record) -> None:
+        dbapi_connection.set_progress_handler(self._over, 100_000)
+
+    def _postgres_connect(self, dbapi_connection, _record) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(self.seconds * 1000)}")
+        dbapi_connection.commit()
+
+
+def is_timeout(error: Exception) -> bool:
+    """Whether a database error is a statement stopped by TimeLimit."""
+    words = str(error).lower()
+    return "interrupted" in words or "statement timeout" in words or "canceling statement" in words
+
+
 @dataclass
 class Result:
     period: str
@@ -96,15 +139,18 @@ class Result:
     sql_ms: list[float] = field(default_factory=list)
     dashboard_ms: list[float] = field(default_factory=list)
     dashboard_error: str = ""
+    pack_error: str = ""
     statements: int = 0
 
     def pack(self) -> float:
-        return statistics.median(self.pack_ms)
+        return statistics.median(self.pack_ms) if self.pack_ms else float("inf")
 
     def sql(self) -> float:
-        return statistics.median(self.sql_ms)
+        return statistics.median(self.sql_ms) if self.sql_ms else float("inf")
 
     def ratio(self) -> float:
+        if not (self.pack_ms and self.sql_ms):
+            return float("nan")
         return self.pack() / self.sql() if self.sql() else float("inf")
 
 
@@ -132,7 +178,7 @@ def run_pack(app, engine: Engine, chosen: ReportFilter):
         return build_pack(session, chosen)
 
 
-def replay(engine: Engine, statements: list[tuple[str, object]]) -> Callable[[], None]:
+def replay(engine: Engine, statements: list[tuple[str, object]], limit: TimeLimit) -> Callable[[], None]:
     """A function that sends the statements on one raw DBAPI connection, fetching every row."""
 
     def run() -> None:
@@ -140,32 +186,45 @@ def replay(engine: Engine, statements: list[tuple[str, object]]) -> Callable[[],
         try:
             cursor = raw.cursor()
             for statement, parameters in statements:
+                limit.arm()
                 cursor.execute(statement, parameters)
                 cursor.fetchall()
+                limit.disarm()
             cursor.close()
-            raw.rollback()
         finally:
+            limit.disarm()
+            raw.rollback()
             raw.close()
 
     return run
 
 
-def measure(app, engine: Engine, recorder: Recorder, browser, period: str, args) -> Result:
+def measure(app, engine: Engine, recorder: Recorder, limit: TimeLimit, browser, period: str, args) -> Result:
     result = Result(period)
     chosen = report_filter(period)
-    result.pack_ms = timed(lambda: run_pack(app, engine, chosen), args.warmup, args.repeat)
-    recorder.start()
-    run_pack(app, engine, chosen)
-    recorder.stop()
-    result.statements = len(recorder.statements)
-    result.sql_ms = timed(replay(engine, recorder.statements), args.warmup, args.repeat)
+    print(f"Timing the pack, {PERIODS[period].lower()}...", flush=True)
+    try:
+        recorder.start()
+        run_pack(app, engine, chosen)  # the first warm-up run, recording its statements
+        recorder.stop()
+        statements = list(recorder.statements)
+        result.statements = len(statements)
+        result.pack_ms = timed(lambda: run_pack(app, engine, chosen), args.warmup - 1, args.repeat)
+        result.sql_ms = timed(replay(engine, statements, limit), args.warmup, args.repeat)
+    except DBAPIError as error:
+        if not is_timeout(error):
+            raise
+        recorder.stop()
+        result.pack_ms, result.sql_ms = [], []
+        result.pack_error = f"a statement ran over {args.statement_timeout:g} s"
+        print(f"  {result.pack_error}: {' '.join(str(error.statement).split())[:200]}...")
 
     url = f"/reports?period={period}"
     response = browser.get(url)
     if response.status_code != 200:
         result.dashboard_error = f"GET {url}: status {response.status_code}"
     else:
-        result.dashboard_ms = timed(lambda: browser.get(url), max(args.warmup - 1, 0), args.repeat)
+        result.dashboard_ms = timed(lambda: browser.get(url), args.warmup - 1, args.repeat)
     return result
 
 
@@ -182,11 +241,18 @@ def profile(app, engine: Engine, recorder: Recorder, period: str, explain: int) 
         def part(name: str, run: Callable[[], object]) -> None:
             recorder.start()
             started = time.perf_counter()
-            run()
+            try:
+                run()
+            except DBAPIError as error:
+                if not is_timeout(error):
+                    raise
+                session.rollback()
+                name += " (STOPPED: over the time limit)"
+                recorder.times.append(time.perf_counter() - started)
             elapsed = (time.perf_counter() - started) * 1000
             recorder.stop()
             parts.append((name, elapsed, len(recorder.statements), sum(recorder.times) * 1000))
-            for (statement, parameters), seconds in zip(recorder.statements, recorder.times, strict=True):
+            for (statement, parameters), seconds in zip(recorder.statements, recorder.times, strict=False):
                 slowest.append((seconds * 1000, name, statement, parameters))
 
         comparison = load_comparison(session, chosen.comparator, chosen.service_id)
@@ -196,20 +262,22 @@ def profile(app, engine: Engine, recorder: Recorder, period: str, explain: int) 
         part("completeness", lambda: completeness(session, chosen))
 
     print(f"\n{PERIODS[period]}: where the pack's time goes (one run)")
-    print(f"  {'part':40} {'ms':>8} {'SQL ms':>8} {'stmts':>6}")
+    print(f"  {'part':56} {'ms':>8} {'SQL ms':>8} {'stmts':>6}")
     for name, elapsed, count, sql_ms in sorted(parts, key=lambda p: -p[1]):
-        print(f"  {name:40} {elapsed:8.1f} {sql_ms:8.1f} {count:6d}")
+        print(f"  {name:56} {elapsed:8.1f} {sql_ms:8.1f} {count:6d}")
     total_ms, total_sql, total_count = (sum(p[i] for p in parts) for i in (1, 3, 2))
-    print(f"  {'total':40} {total_ms:8.1f} {total_sql:8.1f} {total_count:6d}")
+    print(f"  {'total':56} {total_ms:8.1f} {total_sql:8.1f} {total_count:6d}")
 
     slowest.sort(key=lambda s: -s[0])
     for ms, name, statement, parameters in slowest[:explain]:
         print(f"\n--- {ms:.1f} ms, {name}:\n{statement}\nparameters: {parameters!r}")
-        for line in plan(engine, statement, parameters):
+        for line in plan(engine, statement, parameters, analyze="STOPPED" not in name):
             print(f"    {line}")
 
 
-def plan(engine: Engine, statement: str, parameters) -> list[str]:
+def plan(engine: Engine, statement: str, parameters, *, analyze: bool = True) -> list[str]:
+    """The query plan: EXPLAIN QUERY PLAN on SQLite; EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL unless
+    the statement was stopped (then plain EXPLAIN)."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -221,7 +289,7 @@ def plan(engine: Engine, statement: str, parameters) -> list[str]:
                 depths[node] = depths.get(parent, -1) + 1
                 lines.append("   " * depths[node] + detail)
             return lines
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+        cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if analyze else "EXPLAIN ") + statement, parameters)
         return [row[0] for row in cursor.fetchall()]
     finally:
         raw.rollback()
@@ -245,6 +313,7 @@ def bench_database(url: str, args) -> tuple[int, list[str]]:
             }
         )
         engine = app.extensions["db_engine"]
+        limit = TimeLimit(engine, args.statement_timeout)  # before the first connection
         try:
             db_kind = harness.database_kind(engine)
             if engine.dialect.name == "postgresql":
@@ -253,16 +322,18 @@ def bench_database(url: str, args) -> tuple[int, list[str]]:
             recorder = Recorder(engine)
             browser = harness.logged_in(app, built.manager)
             load_at_start = harness.load_average()
-            results = [measure(app, engine, recorder, browser, period, args) for period in PERIODS]
-            if args.verbose:
-                for period in PERIODS:
-                    profile(app, engine, recorder, period, args.explain)
+            results = [measure(app, engine, recorder, limit, browser, period, args) for period in PERIODS]
+            for result in results:
+                if args.verbose or result.pack_error:
+                    profile(app, engine, recorder, result.period, args.explain)
             return report(results, db_kind, built, load_at_start, args)
         finally:
             engine.dispose()
 
 
 def verdicts(result: Result, args) -> tuple[bool, bool]:
+    if not result.pack_ms:
+        return False, False
     return result.pack() < args.target_ms, result.pack() <= args.max_ratio * result.sql()
 
 
@@ -287,9 +358,9 @@ def report(results: list[Result], db_kind: str, built: national.Built, load_at_s
             dashboard = f"failed ({result.dashboard_error})"
         cells = [
             PERIODS[result.period],
-            f"{result.pack():.0f}",
-            f"{result.sql():.0f}",
-            f"{result.ratio():.2f}",
+            f"{result.pack():.0f}" if result.pack_ms else f"failed ({result.pack_error})",
+            f"{result.sql():.0f}" if result.sql_ms else "",
+            f"{result.ratio():.2f}" if result.pack_ms else "",
             dashboard,
             str(result.statements),
             "PASS" if fast else "**FAIL**",
@@ -297,9 +368,11 @@ def report(results: list[Result], db_kind: str, built: national.Built, load_at_s
         ]
         lines.append("| " + " | ".join(cells) + " |")
         kind = db_kind.split()[0]
-        if not fast:
+        if result.pack_error:
+            failed.append(f"{kind}, {PERIODS[result.period]}: pack failed, {result.pack_error}")
+        elif not fast:
             failed.append(f"{kind}, {PERIODS[result.period]}: pack {result.pack():.0f} ms (target {args.target_ms:g})")
-        if not close:
+        if result.pack_ms and not close:
             failed.append(f"{kind}, {PERIODS[result.period]}: pack is {result.ratio():.2f}× the bare SQL")
         if result.dashboard_error:
             failed.append(f"{kind}, {PERIODS[result.period]}: dashboard {result.dashboard_error}")
@@ -343,9 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--verbose", action="store_true", help="also print each table's time and the slowest plans")
     parser.add_argument("--explain", type=int, default=5, help="with --verbose, plans of this many slowest statements")
+    parser.add_argument(
+        "--statement-timeout", type=float, default=60.0, help="stop any statement running longer, in seconds (60)"
+    )
     args = parser.parse_args(argv)
-    if args.repeat < 1 or not 0 < args.scale <= 1:
-        parser.error("--repeat must be 1 or more and --scale more than 0 and at most 1")
+    if args.repeat < 1 or args.warmup < 1 or not 0 < args.scale <= 1:
+        parser.error("--repeat and --warmup must be 1 or more, and --scale more than 0 and at most 1")
     if args.scale != 1 and args.results == harness.RESULTS_FILE:
         args.no_results = True  # the results file holds full-scale figures only
     urls = [] if args.no_sqlite else [national.sqlite_url(args.scale)]

@@ -100,6 +100,10 @@ PAGES_BY_ROLE = {
         "/courses",
         "/courses/{course}",
         "/stories/new?event_id={stall}",
+        # Community figures (with data, errors and the phone's width: tests/browser/test_reports.py).
+        "/reports/community",
+        "/reports/activities_by_type",
+        "/reports/gender",
     ],
     # Every other caseload page, at each stage of a client's journey: tests/browser/test_caseload.py.
     "trainer": [
@@ -114,6 +118,7 @@ PAGES_BY_ROLE = {
         "/events/{course_session}/attendance",
         "/stories/new?client_id={own_client}",
         registering_someone_from_an_event,
+        "/reports/completeness",
     ],
     "manager": [
         "/overview",
@@ -126,6 +131,13 @@ PAGES_BY_ROLE = {
         "/volunteers",
         "/volunteers/{champion}",
         event_with_a_registration,
+        # Reports (with imported data, form errors and the phone's width: tests/browser/test_reports.py).
+        "/reports",
+        "/reports/gender",
+        "/reports/self_efficacy_change",
+        "/reports/completeness",
+        "/reports/comparators",
+        "/reports/comparators/new",
     ],
     "site-admin": [
         "/admin/people",
@@ -141,7 +153,11 @@ PAGES_BY_ROLE = {
     ],
 }
 # The pages that are errors, so a wrong status is caught too.
-EXPECTED_STATUS = {None: {"/setup/ABCD2345": 422}, "client": {"/nope": 404, "/overview": 403}}
+EXPECTED_STATUS = {
+    None: {"/setup/ABCD2345": 422},
+    "client": {"/nope": 404, "/overview": 403},
+    "champion": {"/reports/gender": 403},
+}
 
 
 @pytest.fixture

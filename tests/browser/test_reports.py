@@ -179,6 +179,12 @@ def choose_filter(
     form.get_by_role("button", name="Show").click()
 
 
+def hidden_words(seen: str, hidden: str) -> re.Pattern:
+    """A link's name: its words and, after a colon, the words only a screen reader hears (the
+    browser puts a space before the hidden part's colon)."""
+    return re.compile(rf"^{re.escape(seen)} ?: {re.escape(hidden)}$")
+
+
 def downloaded(page: Page, link: Locator) -> tuple[str, str]:
     """Click a download link: (the file's suggested name, its text)."""
     with page.expect_download() as info:
@@ -227,7 +233,7 @@ def test_a_manager_filters_last_years_import_and_downloads_tables_matching_hand_
     table = page.get_by_role("table", name="Gender (clients)")
     assert cells(table.locator("tbody tr, tfoot tr")) == GENDER_ROWS
 
-    name, text = downloaded(page, page.get_by_role("link", name="Download CSV: Gender"))
+    name, text = downloaded(page, page.get_by_role("link", name=hidden_words("Download CSV", "Gender")))
     assert name == "north-gender-trainer-2025-07-01-to-2025-09-30.csv"
     assert text == GENDER_CSV
 
@@ -237,6 +243,208 @@ def test_a_manager_filters_last_years_import_and_downloads_tables_matching_hand_
     choose_filter(page, trainer="Trainer", dates=QUARTER)
     page.wait_for_url(re.compile(r"trainer=\d+"))
     expect(page.locator(".report-scope")).to_have_text(SCOPE)
-    name, text = downloaded(page, page.get_by_role("link", name="CSV: Goal outcome"))
+    name, text = downloaded(page, page.get_by_role("link", name=hidden_words("CSV", "Goal outcome")))
     assert name == "north-goal_outcome-trainer-2025-07-01-to-2025-09-30.csv"
     assert text == GOAL_OUTCOME_CSV
+
+
+# --- 2. Charts have text alternatives ------------------------------------------------------------
+
+
+def test_each_chart_has_a_name_and_a_table_with_the_same_numbers(live_server, page, app, world, last_year):
+    log_in_by_cookie(page, app, live_server.url, world.people["manager"])
+    trainer_id = world.people["trainer"].id
+    page.goto(f"{live_server.url}/reports?period=custom&from={QUARTER[0]}&to={QUARTER[1]}&trainer={trainer_id}")
+    expect(page.locator(".report-scope")).to_have_text(SCOPE)
+    expect(page.locator("svg.chart__svg")).to_have_count(3)
+    expect(page.locator("svg.chart__svg:not([role='img'])")).to_have_count(0)
+
+    charts = {
+        "Clients registered each month": (
+            "7 clients registered from Jul 2025 to Sep 2025. Most in one month: 3 in Sep 2025.",
+            [["Month", "Clients registered"], ["Jul 2025", "2"], ["Aug 2025", "2"], ["Sep 2025", "3"]],
+        ),
+        "What came of goals": (
+            "Of 5 goals: Achieved 40.0% (comparison 52.6%); Part achieved 20.0% (comparison 29.7%); "
+            "Not achieved 40.0% (comparison 17.8%).",
+            [
+                ["Outcome", "Goals", "Percent", "Comparison"],
+                ["Achieved", "2", "40.0%", "52.6%"],
+                ["Part achieved", "1", "20.0%", "29.7%"],
+                ["Not achieved", "2", "40.0%", "17.8%"],
+                ["Total", "5", "100.0%", ""],
+            ],
+        ),
+    }
+    for title, (description, numbers) in charts.items():
+        chart = page.get_by_role("figure", name=title)
+        expect(chart.get_by_role("img", name=f"{title} {description}", exact=True)).to_have_count(1)
+        table = chart.get_by_role("table", name=title)
+        expect(table).to_be_hidden()
+        chart.get_by_text("Show the numbers").click()
+        expect(table).to_be_visible()
+        assert cells(table.locator("tr")) == numbers, title
+
+    # Where the 7 clients live: nobody gave a postcode, so all 7 are "not known".
+    chart = page.get_by_role("figure", name="Clients by deprivation of where they live")
+    expect(chart.get_by_role("img")).to_have_accessible_name(re.compile(r"^Clients by deprivation .* Of 7 clients: "))
+    chart.get_by_text("Show the numbers").click()
+    rows = cells(chart.get_by_role("table").locator("tr"))
+    assert rows[0] == ["Deprivation fifth", "Clients", "Percent", "Comparison"]
+    assert [row[1:3] for row in rows[1:]] == [["0", "0.0%"]] * 5 + [["7", "100.0%"], ["7", "100.0%"]]
+    assert [row[3] for row in rows[1:]] == ["45.3%", "21.9%", "12.9%", "8.4%", "4.7%", "6.8%", ""]
+
+
+# --- 3. The filter form with JavaScript off ------------------------------------------------------
+
+
+def test_the_filter_form_works_with_javascript_off(live_server, no_js_page, app, world, last_year):
+    page = no_js_page
+    log_in_by_cookie(page, app, live_server.url, world.people["manager"])
+    page.goto(live_server.url + "/reports")
+    expect(figure(page, "New clients")).to_have_text("0 clients")  # this year: last year's records are older
+
+    choose_filter(page, trainer="Everyone in the service", period="Last year (April to March)")
+    page.wait_for_url(re.compile(r"period=last_year"))
+    expect(page.locator(".report-scope")).to_have_text("From 1 April 2025 to 31 March 2026, everyone in the service.")
+    expect(figure(page, "New clients")).to_have_text("12 clients")
+
+    choose_filter(page, trainer="Trainer", period="Last year (April to March)")
+    page.wait_for_url(re.compile(rf"trainer={world.people['trainer'].id}"))
+    expect(figure(page, "New clients")).to_have_text("9 clients")  # LY-01 .. LY-09
+    expect(page.get_by_label("Trainer", exact=True)).to_have_value(str(world.people["trainer"].id))
+
+    choose_filter(page, trainer="Other Trainer", dates=QUARTER)
+    page.wait_for_url(re.compile(rf"trainer={world.people['other-trainer'].id}"))
+    expect(figure(page, "New clients")).to_have_text("2 clients")  # LY-10, LY-11
+    expect(figure(page, "Goals met or partly met")).to_have_text("100.0%")  # LY-10's one goal
+
+
+# --- 4. A champion sees community figures only ---------------------------------------------------
+
+
+def test_a_champion_sees_community_figures_and_no_client_tables(live_server, page, world):
+    base = live_server.url
+    log_in(page, base, "champion")
+    expect(menu_link(page, "Reports")).to_have_count(0)
+    menu_link(page, "Figures").click()
+    expect(heading(page)).to_have_text("Community figures")
+    assert page.url.startswith(base + "/reports/community")
+    expect(page.get_by_role("list", name="In this period")).to_contain_text("People reached")
+    expect(page.get_by_role("link", name="Community activities by type", exact=True)).to_be_visible()
+    expect(page.get_by_label("Trainer", exact=True)).to_have_count(0)
+
+    response = page.goto(base + "/reports/gender")
+    assert response.status == 403
+    expect(heading(page)).to_have_text("You cannot see this page")
+    expect(page.get_by_role("table")).to_have_count(0)
+
+
+# --- 5. axe and the phone's width on every report page -------------------------------------------
+
+LAST_YEAR_QUERY = "?period=last_year"
+OPEN_EVERY_DETAILS = "document.querySelectorAll('details').forEach((details) => { details.open = true; })"
+# Captions past the screen's right edge (a wide table scrolls in its region; its caption must not).
+CUT_OFF_CAPTIONS = """(width) => [...document.querySelectorAll("caption")]
+    .filter((caption) => caption.getBoundingClientRect().right > width + 0.5)
+    .map((caption) => caption.innerText)"""
+
+
+def check_page(page: Page, name: str, problems: list[str]) -> None:
+    """axe and the width at 360 px, with every <details> opened so hidden parts are checked too."""
+    expect(heading(page)).to_have_count(1)
+    page.evaluate(OPEN_EVERY_DETAILS)
+    if violations := axe_violations(page):
+        problems.append(f"{name}: axe:\n{describe_violations(violations)}")
+    screen = PHONE["viewport"]["width"]
+    if (width := page_width(page)) > screen:
+        problems.append(f"{name}: {width} px wide, wider than the phone")
+    if cut_off := page.evaluate(CUT_OFF_CAPTIONS, screen):
+        problems.append(f"{name}: captions run off the screen: {cut_off}")
+
+
+def test_report_pages_pass_axe_and_fit_a_phone(live_server, device, app, world, last_year):
+    base = live_server.url
+    page = device(bypass_csp=True, service_workers="block")
+    load_axe_on_every_page(page.context)
+    problems: list[str] = []
+    borough = world.comparators["north"].id
+
+    def visit(path: str, status: int = 200) -> None:
+        response = page.goto(base + path)
+        assert response.status == status, f"{path} answered {response.status}"
+        check_page(page, path, problems)
+
+    log_in_by_cookie(page, app, base, world.people["manager"])
+    for path in (
+        "/reports" + LAST_YEAR_QUERY,
+        "/reports" + LAST_YEAR_QUERY + f"&comparator={borough}",
+        "/reports/gender" + LAST_YEAR_QUERY + f"&comparator={borough}",
+        "/reports/goal_outcome" + LAST_YEAR_QUERY,
+        "/reports/postcode_district" + LAST_YEAR_QUERY,
+        "/reports/completeness" + LAST_YEAR_QUERY,
+        "/reports/comparators",
+        f"/reports/comparators/{borough}",
+        "/reports/comparators/new",
+        "/reports/community" + LAST_YEAR_QUERY,
+    ):
+        visit(path)
+    visit("/reports/self_efficacy_change" + LAST_YEAR_QUERY)
+    # Self-efficacy: LY-01 +15, LY-02 -5, LY-10 +30.
+    expect(page.get_by_role("main")).to_contain_text("Improved: 2 of 3 clients (66.7%).")
+    expect(page.get_by_role("main")).to_contain_text(
+        "Not counted: 9 clients registered in the period have no pair of start and end scores."
+    )
+    visit("/reports/gender?period=custom&from=2025-09-30&to=2025-07-01", status=422)  # dates the wrong way round
+    expect(page.locator("#to-error")).to_contain_text("The end date must be on or after the start date.")
+
+    # A new comparison with mistakes: the page that asks for fixes.
+    page.goto(base + "/reports/comparators/new")
+    page.get_by_label("Figures", exact=True).fill("gender,female,51.2\ngender,female,fifty\nnot_a_table,x,1")
+    page.get_by_role("button", name="Check and save").click()
+    expect(page.get_by_role("alert").filter(has_text="These lines need fixing")).to_be_visible()
+    expect(page.locator("#name-error")).to_be_visible()
+    check_page(page, "/reports/comparators/new with mistakes", problems)
+
+    log_in_by_cookie(page, app, base, world.people["trainer"])
+    visit("/reports/completeness" + LAST_YEAR_QUERY)
+    expect(page.get_by_label("Trainer", exact=True)).to_have_count(0)  # their own caseload only
+    expect(page.get_by_role("main")).not_to_contain_text("Other Trainer")
+
+    log_in_by_cookie(page, app, base, world.people["champion"])
+    visit("/reports/community" + LAST_YEAR_QUERY)
+    visit("/reports/activities_by_type" + LAST_YEAR_QUERY)
+
+    assert not problems, "problems on report pages:\n" + "\n".join(problems)
+
+
+# --- 6. Printing a table -------------------------------------------------------------------------
+
+
+def test_a_printed_table_leaves_off_the_menu_filters_and_links(live_server, page, app, world, last_year):
+    log_in_by_cookie(page, app, live_server.url, world.people["manager"])
+    page.goto(live_server.url + "/reports/gender" + LAST_YEAR_QUERY)
+    page.get_by_text("Change the period, trainer or comparison").click()
+    form = page.get_by_role("form", name="Choose what the report covers")
+    nav = page.get_by_role("navigation", name="Main")
+    download = page.get_by_role("link", name=hidden_words("Download CSV", "Gender"))
+    for element in (form, nav, download):
+        expect(element).to_be_visible()
+
+    page.emulate_media(media="print")
+    for element in (form, nav, download, page.get_by_role("link", name="Back to reports")):
+        expect(element).to_be_hidden()
+    expect(heading(page)).to_have_text("Gender")
+    expect(page.locator(".report-scope")).to_have_text("From 1 April 2025 to 31 March 2026, everyone in the service.")
+    table = page.get_by_role("table", name="Gender (clients)")
+    expect(table).to_be_visible()
+    # Last year, the whole service: female 6, male 3, other 1, prefer not to say 1, not recorded 1.
+    # England 2010 has no gender figures, so its column is empty.
+    assert cells(table.locator("tbody tr, tfoot tr")) == [
+        ["Female", "6", "50.0%", ""],
+        ["Male", "3", "25.0%", ""],
+        ["Other", "1", "8.3%", ""],
+        ["Prefer not to say", "1", "8.3%", ""],
+        ["Not recorded", "1", "8.3%", ""],
+        ["Total", "12", "100.0%", ""],
+    ]
