@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python bench/digest_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/worklist_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/directory_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/reports_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,7 +28,10 @@ class Measure(SQLModel, table=True):
 
     __tablename__ = "measures"
     # Reports pair each client's baseline and exit scores of one instrument.
-    __table_args__ = (Index("ix_measures_service_instrument_stage", "service_id", "instrument", "stage"),)
+    __table_args__ = (
+        Index("ix_measures_service_instrument_stage", "service_id", "instrument", "stage"),
+        Index("ix_measures_client_instrument", "client_id", "instrument", "stage", "taken_on", "episode_id", "value"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)

@@ -49,6 +49,8 @@ class Client(SQLModel, table=True):
         UniqueConstraint("service_id", "client_ref", name="uq_clients_service_client_ref"),
         # Reports count a service's clients registered in a period.
         Index("ix_clients_service_registered", "service_id", "registered_on"),
+        # The postcode-area and ward report rows, read from the index alone.
+        Index("ix_clients_service_area", "service_id", "postcode_district", "ward_code", "ward_name", "registered_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,6 +12,7 @@ class Episode(SQLModel, table=True):
     """One stretch of support for a client, from start to exit. A returning client opens a new one."""
 
     __tablename__ = "episodes"
+    __table_args__ = (Index("ix_episodes_client_number", "client_id", "number"),)  # each client's latest
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)
@@ -71,7 +72,11 @@ class Goal(SQLModel, table=True):
     """A goal agreed with the client: coded for reports, worded for the client, maybe measurable."""
 
     __tablename__ = "goals"
-    __table_args__ = (Index("ix_goals_service_start", "service_id", "start_date"),)  # reports: goals set in a period
+    __table_args__ = (
+        # Reports: goals set in a period by code and outcome, and each client's goals, from the index alone.
+        Index("ix_goals_service_start", "service_id", "start_date", "code", "outcome", "client_id"),
+        Index("ix_goals_client_outcome", "client_id", "outcome"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     service_id: int = Field(foreign_key="services.id", index=True)

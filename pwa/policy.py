@@ -85,6 +85,7 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "reports.community": _has_role(Role.CHAMPION, Role.MANAGER),
     "reports.completeness": _has_role(*CASELOAD_ROLES, Role.MANAGER),
     "reports.comparators": _has_role(Role.MANAGER),
+    "reports.import": _has_role(Role.MANAGER),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }

@@ -210,6 +210,9 @@ ROUTES = {
     ("reports.new_comparator", "POST"): ({"manager"}, {}),
     ("reports.comparator", "GET"): ({"manager"}, {"set_id": "north"}),
     ("reports.delete_comparator", "POST"): ({"manager"}, {"set_id": "north"}),
+    # --- reports: import ---
+    ("reports.import_records", "GET"): ({"manager"}, {}),
+    ("reports.import_records", "POST"): ({"manager"}, {}),
     ("admin.set_status", "POST"): (ADMINS, {"person_id": "champion"}),
     ("admin.issue_code", "POST"): (ADMINS, {"person_id": "champion"}),
 }

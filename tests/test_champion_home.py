@@ -163,10 +163,10 @@ def test_the_home_queries_are_per_service_and_person(world, db_session):
 # --- Navigation ----------------------------------------------------------------------------------
 
 NAV = {
-    "champion": ["My activities", "Events", "Directory", "My signposts", "Volunteering", "My account"],
+    "champion": ["My activities", "Figures", "Events", "Directory", "My signposts", "Volunteering", "My account"],
     "trainer": ["My caseload", "Events", "Directory", "My account"],
     "trainee": ["My caseload", "Events", "Directory", "Volunteering", "My account"],
-    "manager": ["Service overview", "Caseloads", "Events", "Volunteers", "Directory", "My account"],
+    "manager": ["Service overview", "Caseloads", "Reports", "Events", "Volunteers", "Directory", "My account"],
     "client": ["Today", "My week", "My goals", "Near me", "My account"],
 }
 

@@ -63,16 +63,32 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("first_seen_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("client_ref", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
         batch_op.create_index("ix_clients_service_registered", ["service_id", "registered_on"], unique=False)
+        batch_op.create_index(
+            "ix_clients_service_area",
+            ["service_id", "postcode_district", "ward_code", "ward_name", "registered_on"],
+            unique=False,
+        )
         batch_op.create_unique_constraint("uq_clients_service_client_ref", ["service_id", "client_ref"])
 
     _backfill_first_seen()
 
     with op.batch_alter_table("goals", schema=None) as batch_op:
-        batch_op.create_index("ix_goals_service_start", ["service_id", "start_date"], unique=False)
+        batch_op.create_index(
+            "ix_goals_service_start", ["service_id", "start_date", "code", "outcome", "client_id"], unique=False
+        )
+        batch_op.create_index("ix_goals_client_outcome", ["client_id", "outcome"], unique=False)
+
+    with op.batch_alter_table("episodes", schema=None) as batch_op:
+        batch_op.create_index("ix_episodes_client_number", ["client_id", "number"], unique=False)
 
     with op.batch_alter_table("measures", schema=None) as batch_op:
         batch_op.create_index(
             "ix_measures_service_instrument_stage", ["service_id", "instrument", "stage"], unique=False
+        )
+        batch_op.create_index(
+            "ix_measures_client_instrument",
+            ["client_id", "instrument", "stage", "taken_on", "episode_id", "value"],
+            unique=False,
         )
 
     with op.batch_alter_table("signposts", schema=None) as batch_op:
@@ -107,13 +123,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_signposts_service_made")
 
     with op.batch_alter_table("measures", schema=None) as batch_op:
+        batch_op.drop_index("ix_measures_client_instrument")
         batch_op.drop_index("ix_measures_service_instrument_stage")
 
     with op.batch_alter_table("goals", schema=None) as batch_op:
+        batch_op.drop_index("ix_goals_client_outcome")
         batch_op.drop_index("ix_goals_service_start")
+
+    with op.batch_alter_table("episodes", schema=None) as batch_op:
+        batch_op.drop_index("ix_episodes_client_number")
 
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_constraint("uq_clients_service_client_ref", type_="unique")
+        batch_op.drop_index("ix_clients_service_area")
         batch_op.drop_index("ix_clients_service_registered")
         batch_op.drop_column("client_ref")
         batch_op.drop_column("first_seen_on")

@@ -320,6 +320,7 @@ WORKLIST_FILTERS = {
 AUDIT_ACTIONS = {
     "view_client": "Opened the record",
     "view_completeness_list": "Opened the list of missing details",
+    "import_records": "Brought in records from an old system",
     "view_client_details": "Opened the client's details",
     "view_client_consent": "Opened the client's consent",
     "view_journey": "Opened the journey",

@@ -14,6 +14,7 @@ from pwa.reports.blueprint import bp
 from pwa.reports.completeness import RULES, missing_clients
 from pwa.reports.completeness import completeness as completeness_counts
 from pwa.reports.key_figures import key_figures, monthly_registrations
+from pwa.reports.passes import shared_passes
 from pwa.reports.request_filter import current_filter
 from pwa.reports.tables import COMMUNITY_TABLES, SPECS, TABLES, build_table
 
@@ -53,19 +54,15 @@ def dashboard():
     session = db.session()
     # On screen nothing is suppressed (as on the table pages); "hide numbers under 5" is for downloads.
     report_filter = form.filter.with_changes(suppress=False)
-    months = monthly_registrations(session, report_filter)
-    shown = [
-        charts.months_chart(months),
-        charts.quintile_chart(build_table(session, "deprivation_quintile", report_filter, form.comparison)),
-        charts.outcome_chart(build_table(session, "goal_outcome", report_filter, form.comparison)),
-    ]
-    return render(
-        "reports/dashboard.html",
-        figures=key_figures(session, report_filter),
-        charts=shown,
-        groups=table_groups(),
-        **page,
-    )
+    with shared_passes():  # the figures and charts share their aggregate queries
+        months = monthly_registrations(session, report_filter)
+        shown = [
+            charts.months_chart(months),
+            charts.quintile_chart(build_table(session, "deprivation_quintile", report_filter, form.comparison)),
+            charts.outcome_chart(build_table(session, "goal_outcome", report_filter, form.comparison)),
+        ]
+        figures = key_figures(session, report_filter)
+    return render("reports/dashboard.html", figures=figures, charts=shown, groups=table_groups(), **page)
 
 
 @bp.get("/reports/community")

@@ -138,6 +138,7 @@ PAGES_BY_ROLE = {
         "/reports/completeness",
         "/reports/comparators",
         "/reports/comparators/new",
+        "/reports/import",
     ],
     "site-admin": [
         "/admin/people",
