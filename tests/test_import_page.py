@@ -95,7 +95,7 @@ def test_a_good_upload_brings_the_records_into_the_managers_service(client, mana
     assert response.status_code == 200
     text = _text(response)
     assert f"<p>{GOOD_SUMMARY} All saved.</p>" in text
-    assert f'<a href="/reports">Open the reports</a>' in text
+    assert '<a href="/reports">Open the reports</a>' in text
     after = _counts(db_session)
     grown = {name: after[name] - before[name] for name in after if after[name] != before[name]}
     assert grown == {
@@ -219,7 +219,7 @@ def test_the_limit_is_raised_for_this_page_only(client, manager):
     clients = "client_ref,registered_on\nHT-1,2024-04-02\n" + (" " * 9_999 + "\n") * 240
     response = _upload(client, {"clients": _file(clients, "clients.csv"), "dry_run": "y"})
     assert response.status_code == 200
-    assert "Checked 1 file: 1 clients (1 new, 0 updated). Nothing was written (dry run)." in _text(response)
+    assert "Checked 1 file: 1 client (1 new, 0 updated). Nothing was written (dry run)." in _text(response)
 
 
 def test_a_south_manager_brings_records_into_south_only(client, world, db_session):

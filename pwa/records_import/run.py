@@ -57,7 +57,8 @@ class Outcome:
     def summary(self) -> str:
         files = len(self.files)
         parts = [
-            f"{self.rows[kind]} {kind} ({self.new[kind]} new, {self.updated[kind]} updated)"
+            f"{self.rows[kind]} {kind if self.rows[kind] != 1 else kind[:-1]} "
+            f"({self.new[kind]} new, {self.updated[kind]} updated)"
             for kind in ("clients", "goals", "measures", "signposts")
             if f"{kind}.csv" in self.files
         ]

@@ -1,12 +1,15 @@
 """The groups every report counts from, as SQL conditions and subqueries (never lists in Python).
 
 - registered(f): clients of the service registered in the period (and of one trainer, if chosen).
-- latest_episode(): each client's most recent episode, for eligibility, issue, signposting, exit.
+- latest_episode(): each client's most recent episode, for eligibility, issue, signposting, exit
+  (cohort_with_latest_episode joins it per cohort client: an index lookup on (client_id, number)).
+- pass_key(name, f): the key of a shared aggregate pass (passes.once) over the filter's fields.
 - goals_query(f, ...): goals of the service set in the period (and of the trainer's clients).
 - ranked_measures(): one measure per group, the first or last by date, with a window function.
 """
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from models import Client, Episode, Goal, Measure
@@ -25,6 +28,12 @@ def registered(report_filter: ReportFilter):
     return and_(*conditions)
 
 
+def pass_key(name: str, report_filter: ReportFilter) -> tuple:
+    """The key of a shared pass (passes.once): its name and the filter, without the fields no
+    query reads (comparator, suppression, the preset's name)."""
+    return name, report_filter.with_changes(comparator="england", suppress=False, period="")
+
+
 def latest_episode():
     """A subquery of (client_id, episode_id) naming each client's latest episode."""
     newest = select(Episode.client_id, func.max(Episode.number).label("number")).group_by(Episode.client_id).subquery()
@@ -35,15 +44,20 @@ def latest_episode():
     )
 
 
+def is_latest_episode():
+    """Condition on Episode: no later episode (higher number) of the same client. Per client it is
+    an index lookup on ix_episodes_client_number, never a pass over every episode."""
+    later = aliased(Episode)
+    return ~exists().where(later.client_id == Episode.client_id, later.number > Episode.number)
+
+
 def cohort_with_latest_episode(report_filter: ReportFilter, *columns):
     """select(*columns) over the clients registered in the period, each with their latest
     episode joined as Episode (outer join: clients with no episode have NULL Episode columns)."""
-    latest = latest_episode()
     return (
         select(*columns)
         .select_from(Client)
-        .outerjoin(latest, latest.c.client_id == Client.id)
-        .outerjoin(Episode, Episode.id == latest.c.episode_id)
+        .outerjoin(Episode, and_(Episode.client_id == Client.id, is_latest_episode()))
         .where(registered(report_filter))
     )
 

@@ -2,21 +2,29 @@
 have it recorded, declined to say, or not recorded, and which clients are missing it.
 
 Every field is three SQL conditions on a client (and their latest episode): does the field apply,
-did they decline, is it recorded. "Not recorded" is what applies and is neither. One query sums
-them all (SUM(CASE ...)); the lists of missing clients are one query per field.
+did they decline, is it recorded. "Not recorded" is what applies and is neither. The lists of
+missing clients are one query per field, with those conditions.
+
+The counts fold from the client tables' shared passes (client_tables.demographics, background
+and journey), so the report pack counts completeness without another pass over the cohort: each
+field's `tally` reads the same facts from a pass row as its SQL conditions read from a client.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, case, false, func, or_, true
+from sqlalchemy import and_, false, func, or_, true
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from models import Client, Episode, Person
+from pwa.reports import client_tables as passes
 from pwa.reports.arithmetic import percent
-from pwa.reports.cohort import latest_episode, registered
+from pwa.reports.cohort import cohort_with_latest_episode
 from pwa.reports.filters import ReportFilter
+
+RECORDED, DECLINED, MISSING = "recorded", "declined", "not_recorded"
 
 
 @dataclass
@@ -47,6 +55,8 @@ class FieldRule:
     declined: object
     recorded: object
     fix: str  # where it is put right: "details" (the client's details) or "journey" (the client's page)
+    rows: Callable  # the shared pass the counts fold from: (session, filter) -> rows
+    tally: Callable[[tuple], str | None]  # a pass row -> RECORDED, DECLINED, MISSING, or None (does not apply)
 
 
 def _answered(column, declined_code: str | None = None):
@@ -59,18 +69,52 @@ def _declined(column, code: str | None):
     return column == code if code else false()
 
 
-def _code_rule(field: str, label: str, column, declined_code: str | None = None) -> FieldRule:
+def _code_tally(position: int, declined_code: str | None):
+    """The same test as _answered and _declined, on the value at a position of a pass row."""
+
+    def tally(row: tuple) -> str:
+        value = row[position]
+        if declined_code and value == declined_code:
+            return DECLINED
+        return MISSING if value in (None, "", "not_recorded") else RECORDED
+
+    return tally
+
+
+def _code_rule(field: str, label: str, column, rows, position: int, declined_code: str | None = None) -> FieldRule:
     return FieldRule(
-        field, label, true(), _declined(column, declined_code), _answered(column, declined_code), "details"
+        field,
+        label,
+        true(),
+        _declined(column, declined_code),
+        _answered(column, declined_code),
+        "details",
+        rows,
+        _code_tally(position, declined_code),
     )
+
+
+def _age_tally(row: tuple) -> str:
+    band = row[passes.AGE_BAND]
+    if row[passes.BIRTH_DATE_KNOWN] or band not in (None, "", "not_recorded", "declined"):
+        return RECORDED
+    return DECLINED if band == "declined" else MISSING
+
+
+def _primary_issue_tally(row: tuple) -> str | None:
+    issue = row[passes.ASSESSED_ISSUE]
+    if issue is None:  # not assessed
+        return None
+    return RECORDED if issue else MISSING
 
 
 def rules() -> list[FieldRule]:
     """The fields, in the order the page and the CSV show them."""
     real_band = Client.age_band.not_in(["", "not_recorded", "declined"])
     assessed = Episode.assessed_on.is_not(None)
+    people, background, journey = passes.demographics, passes.background, passes.journey
     return [
-        _code_rule("gender", "Gender", Client.gender, "prefer_not_to_say"),
+        _code_rule("gender", "Gender", Client.gender, people, passes.GENDER, "prefer_not_to_say"),
         FieldRule(
             "age",
             "Date of birth or age",
@@ -78,14 +122,27 @@ def rules() -> list[FieldRule]:
             and_(Client.date_of_birth.is_(None), Client.age_band == "declined"),
             or_(Client.date_of_birth.is_not(None), real_band),
             "details",
+            people,
+            _age_tally,
         ),
-        _code_rule("ethnicity", "Ethnicity", Client.ethnicity, "not_stated"),
-        _code_rule("disability", "Disability", Client.disability, "prefer_not_to_say"),
-        FieldRule("postcode", "Postcode", true(), false(), Client.postcode != "", "details"),
-        _code_rule("how_heard", "How they heard of us", Client.how_heard),
-        _code_rule("referral_source", "Who referred them", Client.referral_source),
-        _code_rule("employment_status", "Work", Client.employment_status, "not_disclosed"),
-        _code_rule("gp_registered", "Registered with a GP", Client.gp_registered),
+        _code_rule("ethnicity", "Ethnicity", Client.ethnicity, background, passes.ETHNICITY, "not_stated"),
+        _code_rule("disability", "Disability", Client.disability, people, passes.DISABILITY, "prefer_not_to_say"),
+        FieldRule(
+            "postcode",
+            "Postcode",
+            true(),
+            false(),
+            Client.postcode != "",
+            "details",
+            background,
+            lambda row: RECORDED if row[passes.POSTCODE_KNOWN] else MISSING,
+        ),
+        _code_rule("how_heard", "How they heard of us", Client.how_heard, background, passes.HOW_HEARD),
+        _code_rule("referral_source", "Who referred them", Client.referral_source, journey, passes.REFERRAL),
+        _code_rule(
+            "employment_status", "Work", Client.employment_status, background, passes.EMPLOYMENT, "not_disclosed"
+        ),
+        _code_rule("gp_registered", "Registered with a GP", Client.gp_registered, background, passes.GP_REGISTERED),
         FieldRule(
             "primary_issue",
             "Main thing they want to change (assessed clients)",
@@ -93,8 +150,19 @@ def rules() -> list[FieldRule]:
             false(),
             and_(assessed, func.coalesce(Episode.primary_issue, "") != ""),
             "journey",
+            journey,
+            _primary_issue_tally,
         ),
-        FieldRule("eligibility", "Eligibility checked", true(), false(), Episode.eligible.is_not(None), "journey"),
+        FieldRule(
+            "eligibility",
+            "Eligibility checked",
+            true(),
+            false(),
+            Episode.eligible.is_not(None),
+            "journey",
+            journey,
+            lambda row: MISSING if row[passes.ELIGIBILITY] == passes.NOT_RECORDED else RECORDED,
+        ),
     ]
 
 
@@ -103,35 +171,19 @@ RULES = {rule.field: rule for rule in rules()}
 
 def _cohort(report_filter: ReportFilter, *columns):
     """select(*columns) over the clients registered in the period, with their latest episode (if any)."""
-    latest = latest_episode()
-    return (
-        select(*columns)
-        .select_from(Client)
-        .outerjoin(latest, latest.c.client_id == Client.id)
-        .outerjoin(Episode, Episode.id == latest.c.episode_id)
-        .where(registered(report_filter))
-    )
-
-
-def _sum(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return cohort_with_latest_episode(report_filter, *columns)
 
 
 def completeness(session: Session, report_filter: ReportFilter) -> list[FieldCompleteness]:
     """Recorded, declined and not recorded per field, for the clients registered in the period."""
-    all_rules = rules()
-    columns = []
-    for rule in all_rules:
-        columns += [
-            _sum(rule.applies),
-            _sum(and_(rule.applies, rule.declined)),
-            _sum(and_(rule.applies, rule.recorded)),
-        ]
-    sums = session.exec(_cohort(report_filter, *columns)).one()
     result = []
-    for index, rule in enumerate(all_rules):
-        applies, declined, recorded = (int(value) for value in sums[index * 3 : index * 3 + 3])
-        result.append(FieldCompleteness(rule.field, rule.label, recorded, declined, applies - declined - recorded))
+    for rule in rules():
+        tallied = {RECORDED: 0, DECLINED: 0, MISSING: 0}
+        for row in rule.rows(session, report_filter):
+            status = rule.tally(row)
+            if status is not None:
+                tallied[status] += row[-1]
+        result.append(FieldCompleteness(rule.field, rule.label, tallied[RECORDED], tallied[DECLINED], tallied[MISSING]))
     return result
 
 

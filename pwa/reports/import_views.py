@@ -14,8 +14,8 @@ from pwa.errors import error_page
 from pwa.identity import current_actor
 from pwa.policy import audit, can, requires
 from pwa.records_import import rules
-from pwa.rendering import render
 from pwa.records_import.run import import_records as run_import
+from pwa.rendering import render
 from pwa.reports.blueprint import bp
 
 # The form's file fields, in the order the import reads them: field name -> the file's spec.

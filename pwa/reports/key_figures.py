@@ -1,6 +1,10 @@
 """Key figures (DOMAIN.md section 7): registrations against the yearly target with a straight-line
 projection, clients and plans per WTE, PHP ratio, target wards, quintiles 1 and 2, goals achieved,
-signposting, events, and warnings. Every number comes from aggregate SQL.
+signposting, events, and warnings. Every number comes from aggregate SQL: most fold from the
+client and goal tables' shared passes (client_tables.demographics, journey, goals_and_first_seen,
+area; goal_tables.goals_by_code_and_outcome), so inside the pack they cost no extra pass over the
+cohort; only plans agreed, registrations this year (when the period is not that year), staff time
+and activities are statements of their own.
 
 "New clients" below means the cohort: clients of the service registered in the period (and on
 the chosen trainer's caseload). Percents are of them unless a figure says otherwise.
@@ -10,21 +14,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import case, exists, extract, func
+from sqlalchemy import extract, func
 from sqlmodel import Session, select
 
-from models import Client, Episode, Event, Goal, Plan, RoleGrant, Service, Signpost
+from models import Client, Event, Plan, RoleGrant, Service
 from pwa.caseload import vocab as caseload_vocab
 from pwa.clock import london_today
+from pwa.reports import client_tables as passes
 from pwa.reports.arithmetic import ONE_DECIMAL, percent
-from pwa.reports.cohort import latest_episode, registered
+from pwa.reports.cohort import registered
 from pwa.reports.community_tables import events_in_period
 from pwa.reports.filters import REPORT_ROLES, ReportFilter, financial_year_start
+from pwa.reports.goal_tables import goals_by_code_and_outcome
+from pwa.reports.passes import fold
 
 QUINTILES_1_2 = ("q1_most_deprived", "q2")
 WITH_OUTCOME = ("achieved", "part_achieved", "not_achieved")
 ACHIEVED = ("achieved", "part_achieved")
-DROPPED_OUT = ("client_withdrew", "lost_contact")
 TREND_MONTHS = 24  # the monthly chart shows at most the last two years
 
 
@@ -66,32 +72,34 @@ def _one(session: Session, statement) -> int:
 
 
 def _cohort_summary(session: Session, report_filter: ReportFilter, target_wards: list[str]) -> dict[str, int]:
-    """Counts of the new clients in one pass: how many, and how many of them have each property."""
-
-    def how_many(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    goal_of_client = Goal.client_id == Client.id
-    wards = [ward.strip().lower() for ward in target_wards if ward.strip()]
-    in_target_ward = (
-        func.lower(Client.ward_code).in_(wards) | func.lower(Client.ward_name).in_(wards) if wards else None
+    """Counts of the new clients, folded from the client tables' passes: how many, and how many
+    of them have each property."""
+    summary = dict.fromkeys(
+        ("clients", "quintile_1_2", "quintile_unknown", "from_events", "with_goal", "with_outcome", "achieved"), 0
     )
-    columns = {
-        "clients": func.count(),
-        "quintile_1_2": how_many(Client.deprivation_quintile.in_(QUINTILES_1_2)),
-        "quintile_unknown": how_many(Client.deprivation_quintile == "unknown"),
-        "from_events": how_many(Client.heard_at_event_id.is_not(None)),
-        "with_goal": how_many(exists().where(goal_of_client)),
-        "with_outcome": how_many(exists().where(goal_of_client, Goal.outcome.in_(WITH_OUTCOME))),
-        "achieved": how_many(exists().where(goal_of_client, Goal.outcome.in_(ACHIEVED))),
-        "signposted": how_many(exists().where(Signpost.client_id == Client.id)),
-    }
-    if in_target_ward is not None:
-        columns["target_ward"] = how_many(in_target_ward)
-    row = session.exec(
-        select(*[column.label(name) for name, column in columns.items()]).where(registered(report_filter))
-    ).one()
-    return {name: int(value or 0) for name, value in zip(columns, row, strict=True)}
+    for row in passes.demographics(session, report_filter):
+        count, quintile = row[-1], row[passes.QUINTILE]
+        summary["clients"] += count
+        summary["quintile_1_2"] += count if quintile in QUINTILES_1_2 else 0
+        summary["quintile_unknown"] += count if quintile == "unknown" else 0
+        summary["from_events"] += count if row[passes.FROM_EVENT] else 0
+    for row in passes.goals_and_first_seen(session, report_filter):
+        count = row[-1]
+        best = row[passes.BEST_OUTCOME]
+        summary["with_goal"] += count if row[passes.GOALS] else 0
+        summary["with_outcome"] += count if best in (passes.MET, passes.NOT_MET) else 0
+        summary["achieved"] += count if best == passes.MET else 0
+    journey = passes.journey(session, report_filter)
+    summary["signposted"] = sum(row[-1] for row in journey if row[passes.SIGNPOSTING] == "done")
+    summary["dropped_out"] = sum(row[-1] for row in journey if row[passes.DROPPED])
+    wards = {ward.strip().lower() for ward in target_wards if ward.strip()}
+    if wards:
+        summary["target_ward"] = sum(
+            int(count)
+            for _, code, name, count in passes.area(session, report_filter)
+            if (code or "").lower() in wards or (name or "").lower() in wards
+        )
+    return summary
 
 
 def _wte(session: Session, report_filter: ReportFilter) -> Decimal:
@@ -115,56 +123,38 @@ def _plans_agreed(session: Session, report_filter: ReportFilter) -> int:
 
 def _goal_outcomes(session: Session, report_filter: ReportFilter) -> tuple[int, int]:
     """(goals met or partly met, goals with an outcome) among goals set in the period."""
-    conditions = [
-        Goal.service_id == report_filter.service_id,
-        report_filter.dates(Goal.start_date),
-        Goal.outcome.in_(WITH_OUTCOME),
-    ]
-    if report_filter.trainer_id is not None:
-        conditions.append(Goal.client_id.in_(select(Client.id).where(Client.trainer_id == report_filter.trainer_id)))
-    rows = session.exec(select(Goal.outcome, func.count()).where(*conditions).group_by(Goal.outcome)).all()
-    counts = {outcome: count for outcome, count in rows}
-    return sum(counts.get(code, 0) for code in ACHIEVED), sum(counts.values())
+    counts = fold(goals_by_code_and_outcome(session, report_filter), 1)
+    return sum(counts.get(code, 0) for code in ACHIEVED), sum(counts.get(code, 0) for code in WITH_OUTCOME)
 
 
 def _referral_sources(session: Session, report_filter: ReportFilter) -> list[tuple[str, int]]:
     """Recorded referral sources of the new clients, biggest first (ties in the list's order)."""
-    rows = session.exec(
-        select(Client.referral_source, func.count())
-        .where(registered(report_filter), Client.referral_source != "not_recorded")
-        .group_by(Client.referral_source)
-    ).all()
+    counts = fold(passes.journey(session, report_filter), passes.REFERRAL)
+    rows = [(source, count) for source, count in counts.items() if source not in (None, "not_recorded") and count]
     order = list(caseload_vocab.REFERRAL_SOURCE)
     return sorted(rows, key=lambda row: (-row[1], order.index(row[0]) if row[0] in order else len(order), row[0]))
-
-
-def _dropped_out(session: Session, report_filter: ReportFilter) -> int:
-    latest = latest_episode()
-    statement = (
-        select(func.count())
-        .select_from(Client)
-        .join(latest, latest.c.client_id == Client.id)
-        .join(Episode, Episode.id == latest.c.episode_id)
-        .where(registered(report_filter), Episode.exit_reason.in_(DROPPED_OUT))
-    )
-    return _one(session, statement)
 
 
 def _of_clients(part: int, clients: int, words: str) -> str:
     return f"{part} of {clients} new clients {words}."
 
 
-def _yearly_figures(session: Session, report_filter: ReportFilter, service: Service, today: date) -> list[Figure]:
+def _yearly_figures(
+    session: Session, report_filter: ReportFilter, service: Service, today: date, clients: int
+) -> list[Figure]:
     """The yearly target, registrations so far this financial year and the straight-line projection."""
     up_to = min(report_filter.date_to, today) if report_filter.date_to else today
     year_start = financial_year_start(up_to)
     year_end = date(year_start.year + 1, 3, 31)
-    this_year = _one(
-        session,
-        select(func.count())
-        .select_from(Client)
-        .where(registered(report_filter.with_changes(date_from=year_start, date_to=up_to))),
-    )
+    if (report_filter.date_from, report_filter.date_to) == (year_start, up_to):
+        this_year = clients  # the period is this year so far (or last year, when it has ended)
+    else:
+        this_year = _one(
+            session,
+            select(func.count())
+            .select_from(Client)
+            .where(registered(report_filter.with_changes(date_from=year_start, date_to=up_to))),
+        )
     projected, elapsed, days_in_year = year_end_projection(this_year, year_start, up_to)
     target = service.yearly_client_target or None
     year_words = f"1 April {year_start.year} to {long_date(year_end)}"
@@ -216,7 +206,7 @@ def key_figures(session: Session, report_filter: ReportFilter, today: date | Non
     events, reached = session.exec(
         select(func.count(), func.coalesce(func.sum(Event.reached), 0)).where(*events_in_period(report_filter))
     ).one()
-    dropped_out = _dropped_out(session, report_filter)
+    dropped_out = summary["dropped_out"]
 
     no_wte = "No staff time (WTE) is recorded, so this cannot be worked out. Add it to staff roles."
     staff_words = (
@@ -226,7 +216,7 @@ def key_figures(session: Session, report_filter: ReportFilter, today: date | Non
     )
     figures = [
         Figure("registered", "New clients", clients, "clients", note="Clients who signed up in the period."),
-        *_yearly_figures(session, report_filter, service, today),
+        *_yearly_figures(session, report_filter, service, today, clients),
         Figure("wte", "Staff time (full-time workers)", wte, "WTE", note=staff_words),
         Figure(
             "clients_per_wte",

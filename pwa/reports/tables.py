@@ -16,7 +16,7 @@ from sqlmodel import Session
 from pwa.caseload import vocab as caseload_vocab
 from pwa.community import vocab as community_vocab
 from pwa.plans import vocab as plans_vocab
-from pwa.reports import client_tables, community_tables, goal_tables
+from pwa.reports import client_tables, community_tables, goal_tables, measure_tables
 from pwa.reports.arithmetic import change_bins, hidden_codes, is_improvement, percent
 from pwa.reports.comparators import Comparison
 from pwa.reports.counts import Counts
@@ -145,7 +145,7 @@ SPECS = [
     TableSpec(
         "bmi_band",
         "BMI at assessment",
-        count=client_tables.bmi_band,
+        count=measure_tables.bmi_band,
         categories=caseload_vocab.BMI_BANDS,
         group="clients",
         unit="clients",
@@ -177,21 +177,21 @@ SPECS = [
     TableSpec(
         "self_efficacy_change",
         "Change in self-efficacy (points)",
-        count=goal_tables.self_efficacy_change,
+        count=measure_tables.self_efficacy_change,
         categories=change_bins(5, -10, 25),
         **_change,
     ),
     TableSpec(
         "general_health_change",
         "Change in general health (points)",
-        count=goal_tables.general_health_change,
+        count=measure_tables.general_health_change,
         categories=change_bins(10, -20, 70),
         **_change,
     ),
     TableSpec(
         "who5_change",
         "Change in wellbeing, WHO-5 (percent points)",
-        count=goal_tables.who5_change,
+        count=measure_tables.who5_change,
         categories=change_bins(5, -15, 45),
         **_change,
     ),
