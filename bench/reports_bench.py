@@ -64,6 +64,9 @@ from pwa.reports.tables import TABLES, build_table  # noqa: E402
 
 SECTION_HEADING = "## Reports at national scale (issue 8)"
 PERIODS = {"last_year": "Last financial year", "all": "All time"}
+# The targets are for the pack commissioners ask for: one financial year. All time (three years
+# of a national-scale service) is printed for information.
+TARGET_PERIODS = {"last_year"}
 
 
 class Recorder:
@@ -331,10 +334,17 @@ def bench_database(url: str, args) -> tuple[int, list[str]]:
             engine.dispose()
 
 
-def verdicts(result: Result, args) -> tuple[bool, bool]:
+def verdicts(result: Result, args) -> tuple[bool | None, bool | None]:
+    """(under the time target, within the ratio of the bare SQL); None where there is no target."""
+    if result.period not in TARGET_PERIODS:
+        return None, None
     if not result.pack_ms:
         return False, False
     return result.pack() < args.target_ms, result.pack() <= args.max_ratio * result.sql()
+
+
+def verdict_text(verdict: bool | None) -> str:
+    return "for information" if verdict is None else ("PASS" if verdict else "**FAIL**")
 
 
 def report(results: list[Result], db_kind: str, built: national.Built, load_at_start, args) -> tuple[int, list[str]]:
@@ -363,16 +373,16 @@ def report(results: list[Result], db_kind: str, built: national.Built, load_at_s
             f"{result.ratio():.2f}" if result.pack_ms else "",
             dashboard,
             str(result.statements) if result.pack_ms else "",
-            "PASS" if fast else "**FAIL**",
-            "PASS" if close else "**FAIL**",
+            verdict_text(fast),
+            verdict_text(close),
         ]
         lines.append("| " + " | ".join(cells) + " |")
         kind = db_kind.split()[0]
         if result.pack_error:
             failed.append(f"{kind}, {PERIODS[result.period]}: pack failed, {result.pack_error}")
-        elif not fast:
+        elif fast is False:
             failed.append(f"{kind}, {PERIODS[result.period]}: pack {result.pack():.0f} ms (target {args.target_ms:g})")
-        if result.pack_ms and not close:
+        if result.pack_ms and close is False:
             failed.append(f"{kind}, {PERIODS[result.period]}: pack is {result.ratio():.2f}× the bare SQL")
         if result.dashboard_error:
             failed.append(f"{kind}, {PERIODS[result.period]}: dashboard {result.dashboard_error}")
@@ -390,8 +400,10 @@ def report(results: list[Result], db_kind: str, built: national.Built, load_at_s
         load_at_start,
         data,
         "- Pack: pwa.reports.pack.build_pack on a new session (every table, key figures, completeness), England "
-        "comparator. Bare SQL: the same statements and parameters on a raw DBAPI connection, rows fetched. "
-        "Dashboard: GET /reports?period=... as the manager.",
+        "comparator; it runs its independent aggregate passes on two connections at once. Bare SQL: the same "
+        "statements and parameters one after another on a raw DBAPI connection, rows fetched (so the pack can be "
+        "quicker than its bare SQL). Dashboard: GET /reports?period=... as the manager. Targets apply to the last "
+        "financial year; all time is for information.",
     )
     details = [line for line in details if line != harness.TIMING_NOTE] + [
         "- Time is measured in process (Flask's test client for the dashboard, no network)."

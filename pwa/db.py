@@ -40,7 +40,7 @@ def make_engine(url: str) -> Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,
-        connect_args={"prepare_threshold": None, "options": "-c jit=off"},
+        connect_args={"prepare_threshold": None, "options": "-c jit=off -c work_mem=32MB -c max_parallel_workers_per_gather=0"},
     )
 
 

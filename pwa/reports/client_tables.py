@@ -19,12 +19,12 @@ client's latest episode."""
 import re
 from datetime import date
 
-from sqlalchemy import and_, case, exists, extract, func, literal
+from sqlalchemy import case, exists, extract, func, literal
 from sqlalchemy.sql.elements import Label
 from sqlmodel import Session, select
 
-from models import Client, Episode, Goal, Measure, Service, Signpost
-from pwa.reports.cohort import cohort_with_latest_episode, pass_key, ranked_measures, registered
+from models import Client, Episode, Goal, Service, Signpost
+from pwa.reports.cohort import cohort_with_latest_episode, pass_key, registered
 from pwa.reports.counts import Counts
 from pwa.reports.filters import ReportFilter
 from pwa.reports.passes import fold, once
@@ -305,30 +305,6 @@ def primary_issue(session, report_filter):
         else:
             excluded += row[-1]
     return Counts(by_category, excluded=excluded)
-
-
-def bmi_band(session, report_filter):
-    """The client's first BMI taken at a baseline, in [20, 25) style bands; clients with none are excluded."""
-    first = ranked_measures(report_filter.service_id, "bmi", "baseline", Measure.client_id)
-    value = first.c.value
-    band = case(
-        (value.is_(None), literal(None)),
-        (value < 20, literal("under_20")),
-        (value < 25, literal("20_25")),
-        (value < 30, literal("25_30")),
-        (value < 35, literal("30_35")),
-        (value < 40, literal("35_40")),
-        else_=literal("over_40"),
-    )
-    rows = session.exec(
-        select(band, func.count())
-        .select_from(Client)
-        .outerjoin(first, and_(first.c.client_id == Client.id, first.c.rank == 1))
-        .where(registered(report_filter))
-        .group_by(band)
-    ).all()
-    by_category = {code: count for code, count in rows if code is not None}
-    return Counts(by_category, excluded=sum(count for code, count in rows if code is None))
 
 
 def goals_per_client(session, report_filter):

@@ -5,14 +5,13 @@
   (cohort_with_latest_episode joins it per cohort client: an index lookup on (client_id, number)).
 - pass_key(name, f): the key of a shared aggregate pass (passes.once) over the filter's fields.
 - goals_query(f, ...): goals of the service set in the period (and of the trainer's clients).
-- ranked_measures(): one measure per group, the first or last by date, with a window function.
 """
 
 from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from models import Client, Episode, Goal, Measure
+from models import Client, Episode, Goal
 from pwa.reports.filters import ReportFilter
 
 
@@ -74,21 +73,3 @@ def goals_query(report_filter: ReportFilter, *columns):
     if report_filter.trainer_id is not None:
         query = query.join(Client, Client.id == Goal.client_id).where(Client.trainer_id == report_filter.trainer_id)
     return query
-
-
-def ranked_measures(service_id: int, instrument: str, stage: str, partition, *, last: bool = False):
-    """A subquery of the service's measures of one instrument and stage with a column "rank":
-    1 for the first measure of each partition (by taken_on, then id), or the last when last=True.
-    partition: Measure.client_id or Measure.episode_id. Columns: id, client_id, episode_id, value, rank."""
-    order = (Measure.taken_on.desc(), Measure.id.desc()) if last else (Measure.taken_on, Measure.id)
-    return (
-        select(
-            Measure.id,
-            Measure.client_id,
-            Measure.episode_id,
-            Measure.value,
-            func.row_number().over(partition_by=partition, order_by=order).label("rank"),
-        )
-        .where(Measure.service_id == service_id, Measure.instrument == instrument, Measure.stage == stage)
-        .subquery()
-    )

@@ -34,7 +34,7 @@ def signposts_in_period(report_filter: ReportFilter):
     return conditions
 
 
-def _events_pass(session: Session, report_filter: ReportFilter) -> list[tuple]:
+def events_pass(session: Session, report_filter: ReportFilter) -> list[tuple]:
     """(event_type, quintile, events, people reached) for the events in the period: one GROUP BY
     serves activities by type, people reached and reach by venue quintile."""
     key = ("events by type and quintile", _key(report_filter))
@@ -46,7 +46,7 @@ def _events_pass(session: Session, report_filter: ReportFilter) -> list[tuple]:
     return once(key, lambda: [tuple(row) for row in session.exec(statement).all()])
 
 
-def _signposts_pass(session: Session, report_filter: ReportFilter) -> list[tuple]:
+def signposts_pass(session: Session, report_filter: ReportFilter) -> list[tuple]:
     """(destination, result, signposts) for the signposts made in the period: one GROUP BY serves
     signposts by destination and what came of them."""
     key = ("signposts by destination and result", _key(report_filter))
@@ -77,24 +77,24 @@ def _counts(rows, position: int, measure: int, blank: str | None = None) -> Coun
 
 def activities_by_type(session: Session, report_filter: ReportFilter) -> Counts:
     """Events held in the period, by type."""
-    return _counts(_events_pass(session, report_filter), 0, 2)
+    return _counts(events_pass(session, report_filter), 0, 2)
 
 
 def people_reached(session: Session, report_filter: ReportFilter) -> Counts:
     """People reached at events in the period, by type of event."""
-    return _counts(_events_pass(session, report_filter), 0, 3)
+    return _counts(events_pass(session, report_filter), 0, 3)
 
 
 def reach_by_venue_quintile(session: Session, report_filter: ReportFilter) -> Counts:
     """People reached, by the deprivation quintile of the venue; venues with no quintile are unknown."""
-    return _counts(_events_pass(session, report_filter), 1, 3, "unknown")
+    return _counts(events_pass(session, report_filter), 1, 3, "unknown")
 
 
 def signposts_by_destination(session: Session, report_filter: ReportFilter) -> Counts:
     """Signposts and referrals made in the period, by kind of destination."""
-    return _counts(_signposts_pass(session, report_filter), 0, 2)
+    return _counts(signposts_pass(session, report_filter), 0, 2)
 
 
 def follow_up_results(session: Session, report_filter: ReportFilter) -> Counts:
     """Signposts made in the period, by what came of them; no result yet is not_recorded."""
-    return _counts(_signposts_pass(session, report_filter), 1, 2, "not_recorded")
+    return _counts(signposts_pass(session, report_filter), 1, 2, "not_recorded")

@@ -14,7 +14,8 @@ from pwa.reports.blueprint import bp
 from pwa.reports.completeness import RULES, missing_clients
 from pwa.reports.completeness import completeness as completeness_counts
 from pwa.reports.key_figures import key_figures, monthly_registrations
-from pwa.reports.passes import shared_passes
+from pwa.reports.pack import DASHBOARD_PASSES
+from pwa.reports.passes import prefetch, shared_passes
 from pwa.reports.request_filter import current_filter
 from pwa.reports.tables import COMMUNITY_TABLES, SPECS, TABLES, build_table
 
@@ -55,6 +56,7 @@ def dashboard():
     # On screen nothing is suppressed (as on the table pages); "hide numbers under 5" is for downloads.
     report_filter = form.filter.with_changes(suppress=False)
     with shared_passes():  # the figures and charts share their aggregate queries
+        prefetch(session, report_filter, DASHBOARD_PASSES)
         months = monthly_registrations(session, report_filter)
         shown = [
             charts.months_chart(months),

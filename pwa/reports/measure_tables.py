@@ -1,7 +1,7 @@
 """Tables from measures, for the clients registered in the period: BMI at the start and the
 three change tables (self-efficacy, general health, WHO-5).
 
-All four fold from ONE statement over the cohort's own measures (joined by client_id, index
+Each folds from one statement (a pass) over the cohort's own measures (joined by client_id, index
 ix_measures_client_instrument), memoised as a shared pass:
 - change: each client's pair from their latest episode (by number, then id) that has both a
   baseline and an exit score: the episode's first baseline and last exit (by taken_on, then id);
@@ -11,6 +11,8 @@ The few distinct changes and BMI values are binned here.
 """
 
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 
 from sqlalchemy import Float, String, and_, cast, exists, func, literal, null, or_, union_all
 from sqlalchemy.orm import aliased
@@ -26,6 +28,7 @@ from pwa.reports.passes import once
 
 COHORT = "cohort"  # the row holding the number of clients registered in the period
 BMI = "bmi"
+CHANGES = "changes"
 
 
 def _instruments() -> dict[str, tuple[str, int, int, int]]:
@@ -110,24 +113,31 @@ def _bmi_rows(report_filter: ReportFilter):
     )
 
 
-def measure_pass(session: Session, report_filter: ReportFilter) -> dict[str, Counter]:
-    """{instrument: Counter(value: clients)} for "bmi" and each change instrument, and
-    {"cohort": Counter({None: clients registered in the period})}. One statement, memoised."""
-    key = ("measures of the cohort", report_filter.with_changes(comparator="england", suppress=False, period=""))
+def measure_pass(session: Session, report_filter: ReportFilter, part: str) -> dict[str, Counter]:
+    """One part of the measures: "bmi", or "changes" (every change instrument in one statement,
+    which shares the work of finding each client's latest paired episode).
+    {instrument: Counter(value: clients), "cohort": Counter({None: clients registered in the period})}.
+    Memoised; the two parts are separate statements so a pack can run them at once."""
+    key = ("measures of the cohort", part, report_filter.with_changes(comparator="england", suppress=False, period=""))
 
     def compute():
         instruments = [instrument for instrument, *_ in _instruments().values()]
+        rows = _bmi_rows(report_filter) if part == BMI else _change_rows(report_filter, instruments)
         cohort = select(cast(literal(COHORT), String), cast(null(), Float), func.count()).where(
             registered(report_filter)
         )
-        statement = union_all(_change_rows(report_filter, instruments), _bmi_rows(report_filter), cohort)
         found: dict[str, Counter] = {}
-        for instrument, value, count in session.exec(statement).all():
+        for instrument, value, count in session.exec(union_all(rows, cohort)).all():
             if value is not None or instrument == COHORT:
                 found.setdefault(instrument, Counter())[value] += count
         return found
 
     return once(key, compute)
+
+
+def measure_parts() -> list[Callable[[Session, ReportFilter], dict]]:
+    """The measure passes as (session, filter) functions, for passes.prefetch: changes first (slowest)."""
+    return [partial(measure_pass, part=part) for part in (CHANGES, BMI)]
 
 
 def _cohort_size(found: dict[str, Counter]) -> int:
@@ -136,7 +146,7 @@ def _cohort_size(found: dict[str, Counter]) -> int:
 
 def bmi_band(session, report_filter):
     """The client's first BMI taken at a baseline, in [20, 25) style bands; clients with none are excluded."""
-    found = measure_pass(session, report_filter)
+    found = measure_pass(session, report_filter, BMI)
     by_category: Counter = Counter()
     for value, count in found.get(BMI, Counter()).items():
         by_category[band_of(value)] += count
@@ -147,7 +157,7 @@ def change_counts(session: Session, report_filter: ReportFilter, table: str) -> 
     """Clients registered in the period by change in a score: in each episode the first baseline
     and the last exit score; each client once, from their latest episode that has both."""
     instrument, step, lowest, highest = _instruments()[table]
-    found = measure_pass(session, report_filter)
+    found = measure_pass(session, report_filter, CHANGES)
     by_category: Counter = Counter()
     for change, count in found.get(instrument, Counter()).items():
         # Scores are whole or one-decimal numbers: round away float noise (7.4999999 is 7.5).
