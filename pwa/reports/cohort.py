@@ -1,13 +1,13 @@
 """The groups every report counts from, as SQL conditions and subqueries (never lists in Python).
 
 - registered(f): clients of the service registered in the period (and of one trainer, if chosen).
-- latest_episode(): each client's most recent episode, for eligibility, issue, signposting, exit
+- is_latest_episode(): each client's most recent episode, for eligibility, issue, signposting, exit
   (cohort_with_latest_episode joins it per cohort client: an index lookup on (client_id, number)).
 - pass_key(name, f): the key of a shared aggregate pass (passes.once) over the filter's fields.
 - goals_query(f, ...): goals of the service set in the period (and of the trainer's clients).
 """
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, exists
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -31,16 +31,6 @@ def pass_key(name: str, report_filter: ReportFilter) -> tuple:
     """The key of a shared pass (passes.once): its name and the filter, without the fields no
     query reads (comparator, suppression, the preset's name)."""
     return name, report_filter.with_changes(comparator="england", suppress=False, period="")
-
-
-def latest_episode():
-    """A subquery of (client_id, episode_id) naming each client's latest episode."""
-    newest = select(Episode.client_id, func.max(Episode.number).label("number")).group_by(Episode.client_id).subquery()
-    return (
-        select(Episode.client_id.label("client_id"), Episode.id.label("episode_id"))
-        .join(newest, and_(newest.c.client_id == Episode.client_id, newest.c.number == Episode.number))
-        .subquery()
-    )
 
 
 def is_latest_episode():
