@@ -21,6 +21,7 @@ from models.diary import DiaryComment, DiaryEntry, DiaryEntryRevision, DiaryFavo
 from models.directory import Listing, ListingMark, ListingProblem, ListingTime
 from models.people import Client, Person, RoleGrant, SetupCode
 from models.plans import Episode, Goal, GoalRevision, GoalWeek, Plan
+from models.reminders import Message, Notification, PushDelivery, PushSubscription, ReminderChoice
 from models.reports import ComparatorSet, ComparatorValue
 from models.tenancy import Service
 
@@ -50,11 +51,16 @@ __all__ = [
     "ListingProblem",
     "ListingTime",
     "Measure",
+    "Message",
+    "Notification",
     "Partner",
     "Person",
     "Plan",
     "PostcodeArea",
+    "PushDelivery",
+    "PushSubscription",
     "Qualification",
+    "ReminderChoice",
     "RoleChange",
     "RoleGrant",
     "Service",

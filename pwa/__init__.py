@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pwa.directory import feed_views, listing_views, loop_views, search_views
     from pwa.plans import views as plans
     from pwa.reports import comparator_views, dashboard_views, import_views, table_views  # noqa: F401 (they add routes to bp)
+    from pwa.reminders import choice_views, message_views  # noqa: F401 (they add routes to the blueprints)
+    from pwa.reminders.blueprints import messages, reminders
     from pwa.reports.blueprint import bp as reports
 
     caseload = (registration, journey_views, session_views, signpost_views, digest_views, worklist)
@@ -59,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint_module in modules:
         app.register_blueprint(blueprint_module.bp)
     app.register_blueprint(reports)
+    app.register_blueprint(reminders)
+    app.register_blueprint(messages)
 
     from pwa import cli
 

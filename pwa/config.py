@@ -15,6 +15,8 @@ ENVIRONMENT_SETTINGS = {
     "RESET_CODE_HOURS": int,
     "TRUSTED_PROXIES": int,
     "INSTANCE_PATH": str,
+    "VAPID_PRIVATE_KEY": str,
+    "VAPID_SUBJECT": str,
 }
 
 

@@ -86,6 +86,9 @@ PERMISSIONS: dict[str, Callable[[Actor], bool]] = {
     "reports.completeness": _has_role(*CASELOAD_ROLES, Role.MANAGER),
     "reports.comparators": _has_role(Role.MANAGER),
     "reports.import": _has_role(Role.MANAGER),
+    "reminders.own": _has_role(Role.CLIENT),
+    "messages.own": _has_role(Role.CLIENT),
+    "messages.send": _has_role(*CASELOAD_ROLES),
     "admin.people": _has_role(Role.ADMIN),
     "admin.services": _site_admin,
 }

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, url_for
 
+from pwa import db
 from pwa.clock import london_today, to_london
 from pwa.identity import current_actor
-from pwa.policy import can
+from pwa.policy import can, own_client_record
 from pwa.roles import ROLE_LABELS, Role
 
 _asset_hashes: dict[tuple[str, float], str] = {}
@@ -44,6 +45,15 @@ ROLE_HOMES = {
 }
 
 
+def messages_label() -> str:
+    """"Messages", with how many are new, for the client's menu."""
+    from pwa.reminders.inbox import unread_count
+
+    client = own_client_record(current_actor())
+    unread = unread_count(db.session(), client.id) if client else 0
+    return f"Messages ({unread} new)" if unread else "Messages"
+
+
 def navigation() -> list[tuple[str, str]]:
     """(endpoint, label) links for the actor's active role."""
     actor = current_actor()
@@ -51,7 +61,7 @@ def navigation() -> list[tuple[str, str]]:
         return []
     links = [ROLE_HOMES[actor.role]]
     if actor.role == Role.CLIENT:
-        links += [("diary.week", "My week"), ("plans.my_goals", "My goals")]
+        links += [("diary.week", "My week"), ("plans.my_goals", "My goals"), ("messages.inbox", messages_label())]
     if actor.role == Role.MANAGER and can(actor, "caseload.worklist"):
         links.append(("caseload.worklist", "Caseloads"))
     if can(actor, "reports.view"):

@@ -66,15 +66,24 @@ def database_url(tmp_path_factory):
 
 
 def empty_all_tables(url: str) -> None:
+    """Delete every row, children first, and restart the id counters.
+
+    On PostgreSQL, DELETE on a handful of small tables is about twenty times faster than
+    TRUNCATE, which makes new files for every table; over three thousand tests that is minutes.
+    """
     engine = make_engine(url)
     tables = list(reversed(models.metadata.sorted_tables))
     with engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
         if _is_postgres(url):
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+            connection.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+                )
+            )
     engine.dispose()
 
 

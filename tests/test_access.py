@@ -213,6 +213,17 @@ ROUTES = {
     # --- reports: import ---
     ("reports.import_records", "GET"): ({"manager"}, {}),
     ("reports.import_records", "POST"): ({"manager"}, {}),
+    # --- reminders: choices and phones ---
+    ("reminders.choices", "GET"): ({"client"}, {}),
+    ("reminders.choices", "POST"): ({"client"}, {}),
+    ("reminders.add_device", "POST"): ({"client"}, {}),
+    ("reminders.forget_device", "POST"): ({"client"}, {}),
+    ("reminders.remove_device", "POST"): ({"client"}, {"device_id": "client"}),
+    ("reminders.renew", "POST"): ("public", {}),
+    # --- reminders: messages ---
+    ("messages.inbox", "GET"): ({"client"}, {}),
+    ("messages.for_client", "GET"): ({"trainer", "trainee"}, {"client_id": "own"}),
+    ("messages.for_client", "POST"): ({"trainer", "trainee"}, {"client_id": "own"}),
     ("admin.set_status", "POST"): (ADMINS, {"person_id": "champion"}),
     ("admin.issue_code", "POST"): (ADMINS, {"person_id": "champion"}),
 }
@@ -270,6 +281,8 @@ def build_url(app, world, endpoint: str, arguments: dict, actor: str) -> str:
         elif name == "signpost_id":
             # Each signposter follows up their own anonymous signpost; others try the champion's.
             values[name] = world.signposts[actor if actor in world.signposts else "champion"].id
+        elif name == "device_id":
+            values[name] = world.devices[key].id
         elif name == "goal_id":
             values[name] = world.goals[key].id
         elif name == "monday":

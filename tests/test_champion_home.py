@@ -167,7 +167,7 @@ NAV = {
     "trainer": ["My caseload", "Events", "Directory", "My account"],
     "trainee": ["My caseload", "Events", "Directory", "Volunteering", "My account"],
     "manager": ["Service overview", "Caseloads", "Reports", "Events", "Volunteers", "Directory", "My account"],
-    "client": ["Today", "My week", "My goals", "Near me", "My account"],
+    "client": ["Today", "My week", "My goals", "Messages (1 new)", "Near me", "My account"],
 }
 
 

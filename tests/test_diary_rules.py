@@ -1,5 +1,6 @@
 """Checking diary entries (pwa.diary.rules): every kind, ranges, times, units. No HTTP."""
 
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,8 +13,12 @@ from pwa.diary.rules import check_entry, day_choices
 NOW = datetime(2026, 7, 15, 9, 0, tzinfo=UTC)
 
 
+_numbers = itertools.count(1)
+
+
 def entry(kind, **fields):
-    return {"uuid": str(uuid.uuid4()), "kind": kind, **fields}
+    # Numbered, not random: test ids must be the same in every pytest-xdist worker.
+    return {"uuid": str(uuid.UUID(int=next(_numbers), version=4)), "kind": kind, **fields}
 
 
 VALID = [

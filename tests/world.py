@@ -21,9 +21,11 @@ from models import (
     Listing,
     ListingProblem,
     ListingTime,
+    Message,
     Partner,
     Person,
     Plan,
+    PushSubscription,
     RoleGrant,
     Service,
     Signpost,
@@ -59,6 +61,8 @@ class World:
     stories: dict[str, Story] = field(default_factory=dict)
     partners: dict[str, Partner] = field(default_factory=dict)
     comparators: dict[str, ComparatorSet] = field(default_factory=dict)
+    devices: dict[str, PushSubscription] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
 
 
 def add_person(
@@ -132,7 +136,33 @@ def build_world(session: Session) -> World:
     add_directory(session, world)
     add_community(session, world)
     add_comparators(session, world)
+    add_reminders(session, world)
     return world
+
+
+def add_reminders(session: Session, world: World) -> None:
+    """Each client with a login has one phone that may be sent pushes, and a message from their trainer."""
+    world.devices = {
+        username: PushSubscription(
+            person_id=world.people[username].id,
+            endpoint=f"https://push.example.org/send/{username}",
+            p256dh="BPcMbnWQL5GOYX_5EhT4Qkp9FwkO0T_f0-5pqlzXV9ZGp0gwdDzxo4kQa9W3zPjMl6hR5gL1J2ZBvCM1lqn0mV4",
+            auth="c2VjcmV0LWF1dGgtMTY",
+            device_label="Android phone",
+        )
+        for username in ("client", "south-client")
+    }
+    world.messages = {
+        key: Message(
+            service_id=world.clients[key].service_id,
+            client_id=world.clients[key].id,
+            sender_id=world.clients[key].trainer_id,
+            body="Great week! Well done on your walks.",
+        )
+        for key in ("own", "south")
+    }
+    session.add_all([*world.devices.values(), *world.messages.values()])
+    session.commit()
 
 
 def add_comparators(session: Session, world: World) -> None:
