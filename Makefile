@@ -23,11 +23,14 @@ migrate: install
 run: install
 	FLASK_DEBUG=1 $(FLASK) upgrade-db
 	FLASK_DEBUG=1 $(FLASK) demo
+	FLASK_DEBUG=1 $(FLASK) vapid-keys
 	FLASK_DEBUG=1 $(FLASK) run --debug --no-debugger --host 127.0.0.1 --port 5000
 
+# Tests run on every CPU (pytest-xdist; each worker gets its own database). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= auto
 test: install
 	FLASK_DEBUG=1 $(FLASK) upgrade-db
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: install
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)

@@ -49,9 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from pwa.diary import api, staff, views
     from pwa.directory import feed_views, listing_views, loop_views, search_views
     from pwa.plans import views as plans
-    from pwa.reports import comparator_views, dashboard_views, import_views, table_views  # noqa: F401 (they add routes to bp)
     from pwa.reminders import choice_views, message_views  # noqa: F401 (they add routes to the blueprints)
     from pwa.reminders.blueprints import messages, reminders
+    from pwa.reports import comparator_views, dashboard_views, import_views, table_views  # noqa: F401 (they add routes to bp)
     from pwa.reports.blueprint import bp as reports
 
     caseload = (registration, journey_views, session_views, signpost_views, digest_views, worklist)

@@ -191,8 +191,10 @@ def import_directory_command(
 
 def init_app(app: Flask) -> None:
     from pwa.records_import.run import import_records_command
+    from pwa.reminders.commands import send_due_command, vapid_keys_command
     from pwa.reports.report_cli import report_command
 
     commands = (upgrade_db_command, create_service_command, create_admin_command, demo_command, load_postcodes_command)
-    for cmd in (*commands, import_directory_command, report_command, import_records_command):
+    reminders = (vapid_keys_command, send_due_command)
+    for cmd in (*commands, import_directory_command, report_command, import_records_command, *reminders):
         app.cli.add_command(cmd)

@@ -11,6 +11,7 @@ from pwa.clock import london_today, utcnow
 from pwa.demo_caseload import load_demo_caseload
 from pwa.demo_community import load_demo_community
 from pwa.demo_directory import load_demo_directory
+from pwa.demo_reminders import load_demo_reminders
 from pwa.demo_reports import load_demo_history
 from pwa.diary.rules import check_entry
 from pwa.diary.store import save_new_entries
@@ -112,9 +113,20 @@ def _demo_plan(session: Session, client: Client, trainer: Person, today) -> None
             add_goal(session, plan, checked, trainer.id)
 
 
+def _add_later_parts(session: Session, service: Service) -> None:
+    """Give a demo loaded by an older version what was added since (each part adds nothing twice)."""
+    trainer = session.exec(select(Person).where(Person.username == "demo-trainer")).first()
+    alex = session.exec(select(Client).where(Client.service_id == service.id, Client.full_name == "Alex Demo")).first()
+    if trainer is not None and alex is not None:
+        load_demo_reminders(session, alex, trainer)
+        session.commit()
+
+
 def load_demo(session: Session) -> bool:
     """Create the demo service and its people. Returns False if it was already there."""
-    if session.exec(select(Service).where(Service.slug == DEMO_SLUG)).first():
+    existing = session.exec(select(Service).where(Service.slug == DEMO_SLUG)).first()
+    if existing:
+        _add_later_parts(session, existing)
         return False
     service = Service(
         slug=DEMO_SLUG,
@@ -140,6 +152,7 @@ def load_demo(session: Session) -> bool:
     session.add(alex)
     session.flush()
     _demo_diary(session, alex, trainer)
+    load_demo_reminders(session, alex, trainer)
     clients = {"Alex Demo": alex}
     for name in DEMO_CASELOAD:
         clients[name] = Client(service_id=service.id, trainer_id=trainer.id, full_name=name)

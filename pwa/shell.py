@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from pwa.policy import public
+from pwa.reminders.vapid import application_server_key
 from pwa.templating import static_url
 
 bp = Blueprint("pwa", __name__)
@@ -104,6 +105,8 @@ def service_worker():
         .replace('["__SHELL_URLS__"]', json.dumps(urls))
         .replace('"__OFFLINE_URL__"', json.dumps(url_for("pwa.offline")))
         .replace('"__DIARY_QUEUE_URL__"', json.dumps(static_url(DIARY_QUEUE_SCRIPT)))
+        .replace('"__PUSH_RENEW_URL__"', json.dumps(url_for("reminders.renew")))
+        .replace('"__PUSH_KEY__"', json.dumps(application_server_key() or ""))
     )
     response = Response(body, mimetype="text/javascript")
     # Browsers must check for a new worker on every visit.

@@ -46,7 +46,7 @@ ROLE_HOMES = {
 
 
 def messages_label() -> str:
-    """"Messages", with how many are new, for the client's menu."""
+    """The menu label "Messages", with how many are new."""
     from pwa.reminders.inbox import unread_count
 
     client = own_client_record(current_actor())

@@ -58,6 +58,18 @@ def event_with_a_registration(page, base_url, world):
     expect(page.get_by_role("link", name=world.clients["own"].full_name, exact=True)).to_be_visible()
 
 
+def message_form_with_an_error(page, base_url, world):
+    """Casey agrees to messages in the app; the trainer then sends an empty message."""
+    client_id = world.clients["own"].id
+    page.goto(f"{base_url}/clients/{client_id}/consent")
+    page.get_by_label("We may send them messages in the app").check()
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(world.clients["own"].full_name)
+    page.goto(f"{base_url}/clients/{client_id}/messages")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#body-error")).to_be_visible()
+
+
 # Who logs in (None: nobody) -> the pages to check: a path (with {names} from world_ids), or
 # a function that acts on the page to reach a state (a form error, a new code).
 PAGES_BY_ROLE = {
@@ -78,6 +90,9 @@ PAGES_BY_ROLE = {
         "/overview",
         "/directory?q=walk",
         "/directory/{listing}",
+        # Reminders and messages (the flows: tests/browser/test_messages.py and test_reminders.py).
+        "/reminders",
+        "/messages",
     ],
     # The directory's flows, each page with data and errors: tests/browser/test_directory.py.
     "champion": [
@@ -119,6 +134,8 @@ PAGES_BY_ROLE = {
         "/stories/new?client_id={own_client}",
         registering_someone_from_an_event,
         "/reports/completeness",
+        "/clients/{own_client}/messages",  # Casey has not agreed to app messages: no form
+        message_form_with_an_error,
     ],
     "manager": [
         "/overview",
