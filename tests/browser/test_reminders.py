@@ -83,12 +83,18 @@ def keys(app):
     return vapid.generate_keys(app)
 
 
-def test_turn_on_and_off_with_a_stubbed_push_service(app, live_server, context, db_session, world, keys):
+def client_page_with_fake_push(app, live_server, context, world):
+    """The client's phone, logged in, whose push manager hands out a fake subscription."""
     fake = fake_subscription(live_server.url)
     context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(fake))
     context.grant_permissions(["notifications"], origin=live_server.url)
     page = context.new_page()
     log_in_by_cookie(page, app, live_server.url, world.people["client"])
+    return page, fake
+
+
+def test_turn_on_and_off_with_a_stubbed_push_service(app, live_server, context, db_session, world, keys):
+    page, fake = client_page_with_fake_push(app, live_server, context, world)
     page.goto(live_server.url + "/today")
     wait_for_controlling_worker(page)
     # A boosted link: the page's script must still run after htmx swaps the body in.
@@ -130,11 +136,7 @@ def test_turn_on_and_off_with_a_stubbed_push_service(app, live_server, context, 
 def test_logging_out_stops_reminders_on_this_phone(app, live_server, context, db_session, world, keys):
     """A phone may be shared: after logout the service worker drops this phone's subscription, so
     the next push to it is answered "gone" and the server removes it."""
-    fake = fake_subscription(live_server.url)
-    context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(fake))
-    context.grant_permissions(["notifications"], origin=live_server.url)
-    page = context.new_page()
-    log_in_by_cookie(page, app, live_server.url, world.people["client"])
+    page, _ = client_page_with_fake_push(app, live_server, context, world)
     page.goto(live_server.url + "/reminders")
     wait_for_controlling_worker(page)
     page.get_by_role("button", name="Turn on reminders").click()
