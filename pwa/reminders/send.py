@@ -97,21 +97,29 @@ def send_due(session: Session, now: datetime, keys: VapidKeys, subject: str, *, 
     summary = SendSummary()
     started = time.monotonic()
     session.commit()
-    while True:
-        # The lease counts from the real time this batch starts, so a long run keeps its claims.
-        lease_until = now + LEASE + timedelta(seconds=time.monotonic() - started)
-        batch = claim(session, now, lease_until)
-        if not batch:
-            return summary
-        for notification in batch:
-            notification_id = notification.id
-            try:
-                _send_one(session, notification, now, keys, subject, timeout, summary)
-            except Exception:
-                # A bug or a database error must not stop the run or keep the row claimed.
-                logger.exception("Sending notification %s failed", notification_id)
-                session.rollback()
-                _release_after_error(session, notification_id, now, summary)
+    # One HTTP session for the run keeps connections to each push service open: a new TLS
+    # handshake for every push would cost more than the push itself.
+    with requests.Session() as http:
+        while True:
+            # The lease counts from the real time this batch starts, so a long run keeps its claims.
+            lease_until = now + LEASE + timedelta(seconds=time.monotonic() - started)
+            batch = claim(session, now, lease_until)
+            if not batch:
+                return summary
+            for notification in batch:
+                _send_or_release(session, notification, now, keys, subject, timeout, summary, http)
+
+
+def _send_or_release(session, notification, now, keys, subject, timeout, summary, http) -> None:
+    """Send one notification; on an error of ours, put it back to be tried again (never left claimed)."""
+    notification_id = notification.id
+    try:
+        _send_one(session, notification, now, keys, subject, timeout, summary, http)
+    except Exception:
+        # A bug or a database error must not stop the run or keep the row claimed.
+        logger.exception("Sending notification %s failed", notification_id)
+        session.rollback()
+        _release_after_error(session, notification_id, now, summary)
 
 
 def _send_one(
@@ -122,6 +130,7 @@ def _send_one(
     subject: str,
     timeout: float,
     summary: SendSummary,
+    http: requests.Session | None = None,
 ) -> None:
     reason = reason_to_skip(session, notification, now)
     if reason:
@@ -146,7 +155,9 @@ def _send_one(
     ttl = ttl_for(notification, now)
     retries: list[Attempt] = []
     for device in waiting:
-        attempt = push_to(device, data, ttl=ttl, headers=headers, keys=keys, subject=subject, timeout=timeout)
+        attempt = push_to(
+            device, data, ttl=ttl, headers=headers, keys=keys, subject=subject, timeout=timeout, http=http
+        )
         log[device.id] = _record(session, notification, device, attempt, log.get(device.id), now)
         # One commit per phone: a crash after this line never sends to this phone again.
         session.commit()
@@ -263,7 +274,15 @@ def _record(
 
 
 def push_to(
-    device: PushSubscription, data: str, *, ttl: int, headers: dict, keys: VapidKeys, subject: str, timeout: float
+    device: PushSubscription,
+    data: str,
+    *,
+    ttl: int,
+    headers: dict,
+    keys: VapidKeys,
+    subject: str,
+    timeout: float,
+    http: requests.Session | None = None,
 ) -> Attempt:
     """One real Web Push request (RFC 8030/8291/8292) with pywebpush, turned into an Attempt."""
     subscription_info = {"endpoint": device.endpoint, "keys": {"p256dh": device.p256dh, "auth": device.auth}}
@@ -279,6 +298,7 @@ def push_to(
             ttl=ttl,
             headers=dict(headers),
             timeout=timeout,
+            requests_session=http,
         )
     except WebPushException as error:
         if error.response is None:
