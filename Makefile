@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/worklist_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/directory_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/reports_bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/reminders_bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
