@@ -17,6 +17,7 @@ ENVIRONMENT_SETTINGS = {
     "INSTANCE_PATH": str,
     "VAPID_PRIVATE_KEY": str,
     "VAPID_SUBJECT": str,
+    "PUSH_SERVICE_HOSTS": str,
 }
 
 

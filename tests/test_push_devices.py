@@ -85,10 +85,33 @@ def test_plain_http_endpoints_only_on_this_machine_and_only_when_allowed():
         parse_subscription(subscription("http://push.example.org/x"), allow_local=True)
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com/QGRxyz",
+        "https://wns2-par02p.notify.windows.com/w/?token=abc",
+    ],
+)
+def test_the_push_services_browsers_use_are_accepted(endpoint):
+    assert parse_subscription(subscription(endpoint)).endpoint == endpoint
+
+
+def test_only_known_push_services_are_sent_to_unless_the_service_adds_one(app, as_client, db_session):
+    body = subscription("https://push.example.net/send/1")
+    refused = post_json(as_client, "/reminders/devices", body)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == "The endpoint is not a push service we know."
+    app.config["PUSH_SERVICE_HOSTS"] = "push.example.net, other.example"
+    assert post_json(as_client, "/reminders/devices", body).status_code == 200
+    assert db_session.exec(select(PushSubscription).where(PushSubscription.endpoint == body["endpoint"])).one()
+
+
 def test_keys_are_stored_without_padding():
     keys = phone_keys()
     padded = {"p256dh": keys["p256dh"] + "=", "auth": keys["auth"] + "=="}
-    info = parse_subscription({"endpoint": "https://push.example.org/1", "keys": padded})
+    info = parse_subscription({"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": padded})
     assert (info.p256dh, info.auth) == (keys["p256dh"], keys["auth"])
 
 
@@ -115,7 +138,8 @@ def test_the_same_phone_again_refreshes_its_row(as_client, db_session, world):
     assert len(stored) == 1 and stored[0].p256dh == fresh["keys"]["p256dh"]
 
 
-def test_a_phone_that_changed_hands_moves_to_the_new_person(as_client, db_session, world):
+def test_a_phone_that_changed_hands_moves_to_the_new_person(app, as_client, db_session, world):
+    app.config["PUSH_SERVICE_HOSTS"] = "push.example.org"  # where the world's phones subscribed
     theirs = world.devices["south-client"]
     response = post_json(as_client, "/reminders/devices", subscription(theirs.endpoint))
     assert response.get_json()["device_id"] == theirs.id
@@ -129,23 +153,27 @@ def test_a_phone_that_changed_hands_moves_to_the_new_person(as_client, db_sessio
     [
         {"endpoint": "http://push.example.org/send/1", "keys": "good"},
         {"endpoint": "ftp://push.example.org/send/1", "keys": "good"},
-        {"endpoint": "https://push.example.org/" + "x" * 1000, "keys": "good"},
-        {"endpoint": "https://push.example.org/a b", "keys": "good"},
+        {"endpoint": "https://intranet.example.org/admin", "keys": "good"},
+        {"endpoint": "https://fcm.googleapis.com.evil.example/send/1", "keys": "good"},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/" + "x" * 1000, "keys": "good"},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/a b", "keys": "good"},
         {"endpoint": "", "keys": "good"},
         {"keys": "good"},
-        {"endpoint": "https://push.example.org/1"},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "short", "auth": "good"}},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "not-04", "auth": "good"}},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "off-curve", "auth": "good"}},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "plus-slash", "auth": "good"}},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "good", "auth": "15-bytes"}},
-        {"endpoint": "https://push.example.org/1", "keys": {"p256dh": "good", "auth": 12345}},
-        {"endpoint": "https://push.example.org/1", "keys": "good", "expirationTime": "tomorrow"},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1"},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "short", "auth": "good"}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "not-04", "auth": "good"}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "off-curve", "auth": "good"}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "plus-slash", "auth": "good"}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "good", "auth": "15-bytes"}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": {"p256dh": "good", "auth": 12345}},
+        {"endpoint": "https://fcm.googleapis.com/fcm/send/1", "keys": "good", "expirationTime": "tomorrow"},
         "not an object",
     ],
     ids=[
         "http-remote",
         "ftp",
+        "not-a-push-service",
+        "lookalike-host",
         "too-long",
         "space",
         "empty-endpoint",
@@ -298,7 +326,8 @@ def test_renew_with_a_bad_new_subscription_is_refused(client, db_session, world)
     assert rows(db_session, id=device.id)[0].endpoint == device.endpoint
 
 
-def test_renew_onto_an_endpoint_already_stored_keeps_one_row(client, db_session, world):
+def test_renew_onto_an_endpoint_already_stored_keeps_one_row(app, client, db_session, world):
+    app.config["PUSH_SERVICE_HOSTS"] = "push.example.org"  # where the world's phones subscribed
     device = world.devices["client"]
     other = world.devices["south-client"]
     body = renew_body(device)

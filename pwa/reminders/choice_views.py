@@ -1,5 +1,7 @@
 """The client's reminder choices and the phones that may be sent pushes."""
 
+import re
+
 from flask import abort, current_app, flash, jsonify, redirect, request, url_for
 from sqlmodel import select
 
@@ -20,9 +22,12 @@ def _problem(message: str, status: int = 400):
     return jsonify({"ok": False, "error": message}), status
 
 
-def _allow_local_endpoints() -> bool:
+def _subscription_from(data) -> devices.SubscriptionInfo:
+    """Check a posted subscription against this app's settings (SubscriptionProblem if wrong)."""
     # Tests and local runs play the push service on this machine over plain http.
-    return bool(current_app.debug or current_app.testing)
+    allow_local = bool(current_app.debug or current_app.testing)
+    extra = tuple(re.split(r"[\s,]+", current_app.config.get("PUSH_SERVICE_HOSTS", "").strip()))
+    return devices.parse_subscription(data, allow_local=allow_local, extra_domains=tuple(d for d in extra if d))
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
@@ -64,7 +69,7 @@ def choices():
 def add_device():
     """JSON: store (or refresh) this phone's push subscription after "Turn on reminders"."""
     try:
-        info = devices.parse_subscription(request.get_json(silent=True), allow_local=_allow_local_endpoints())
+        info = _subscription_from(request.get_json(silent=True))
     except devices.SubscriptionProblem as problem:
         return _problem(str(problem))
     label = devices.device_label(request.user_agent.string)
@@ -114,7 +119,7 @@ def renew():
     if not isinstance(data, dict):
         return _problem("Send old_endpoint, old_auth and subscription as JSON.")
     try:
-        info = devices.parse_subscription(data.get("subscription"), allow_local=_allow_local_endpoints())
+        info = _subscription_from(data.get("subscription"))
     except devices.SubscriptionProblem as problem:
         return _problem(str(problem))
     device = devices.renew_subscription(db.session(), data.get("old_endpoint"), data.get("old_auth"), info, utcnow())

@@ -23,6 +23,17 @@ from models import PushSubscription
 
 MAX_ENDPOINT = 1000
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# The push services browsers use: Chrome, Android, Samsung and Opera (Google's FCM), Firefox
+# (Mozilla), Safari and iPhone (Apple), Edge (Windows). Only these are ever sent to, so a made-up
+# "subscription" cannot make the server post to other hosts (server-side request forgery).
+# The PUSH_SERVICE_HOSTS setting adds others.
+PUSH_SERVICE_DOMAINS = (
+    "fcm.googleapis.com",
+    "android.googleapis.com",
+    "push.services.mozilla.com",
+    "push.apple.com",
+    "notify.windows.com",
+)
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
 
@@ -52,8 +63,15 @@ def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def check_endpoint(endpoint, *, allow_local: bool) -> str:
-    """The push service's URL: https only (plain http to this machine only in tests and debug)."""
+def is_push_service(host: str, extra_domains: tuple[str, ...] = ()) -> bool:
+    """True for a host of a known push service (the domain itself or one under it)."""
+    host = host.lower().rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in (*PUSH_SERVICE_DOMAINS, *extra_domains))
+
+
+def check_endpoint(endpoint, *, allow_local: bool, extra_domains: tuple[str, ...] = ()) -> str:
+    """The push service's URL: https to a known push service only (plain http to this machine
+    only in tests and debug)."""
     if not isinstance(endpoint, str) or not endpoint:
         raise SubscriptionProblem("The subscription has no endpoint.")
     if len(endpoint) > MAX_ENDPOINT or any(character.isspace() for character in endpoint):
@@ -65,11 +83,13 @@ def check_endpoint(endpoint, *, allow_local: bool) -> str:
         raise SubscriptionProblem("The endpoint is not a web address.") from None
     if not host:
         raise SubscriptionProblem("The endpoint is not a web address.")
-    if parts.scheme == "https":
-        return endpoint
     if parts.scheme == "http" and allow_local and host in LOCAL_HOSTS:
         return endpoint
-    raise SubscriptionProblem("The endpoint must be a secure (https) web address.")
+    if parts.scheme != "https":
+        raise SubscriptionProblem("The endpoint must be a secure (https) web address.")
+    if not is_push_service(host, extra_domains):
+        raise SubscriptionProblem("The endpoint is not a push service we know.")
+    return endpoint
 
 
 def check_keys(keys) -> tuple[str, str]:
@@ -89,14 +109,14 @@ def check_keys(keys) -> tuple[str, str]:
     return _b64url(p256dh), _b64url(auth)
 
 
-def parse_subscription(data, *, allow_local: bool = False) -> SubscriptionInfo:
+def parse_subscription(data, *, allow_local: bool = False, extra_domains: tuple[str, ...] = ()) -> SubscriptionInfo:
     """Check a subscription posted by a page or the service worker; SubscriptionProblem if wrong."""
     if not isinstance(data, dict):
         raise SubscriptionProblem("Send the subscription as a JSON object.")
     expiration = data.get("expirationTime")
     if expiration is not None and (isinstance(expiration, bool) or not isinstance(expiration, int | float)):
         raise SubscriptionProblem("expirationTime must be a number or null.")
-    endpoint = check_endpoint(data.get("endpoint"), allow_local=allow_local)
+    endpoint = check_endpoint(data.get("endpoint"), allow_local=allow_local, extra_domains=extra_domains)
     p256dh, auth = check_keys(data.get("keys"))
     return SubscriptionInfo(endpoint=endpoint, p256dh=p256dh, auth=auth)
 
