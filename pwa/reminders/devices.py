@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import PushSubscription
+from pwa.reminders.vapid import b64url
 
 MAX_ENDPOINT = 1000
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -57,10 +58,6 @@ def b64url_decode(text: str) -> bytes | None:
         return base64.urlsafe_b64decode(stripped + "=" * (-len(stripped) % 4))
     except (binascii.Error, ValueError):
         return None
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def is_push_service(host: str, extra_domains: tuple[str, ...] = ()) -> bool:
@@ -106,7 +103,7 @@ def check_keys(keys) -> tuple[str, str]:
     auth = b64url_decode(keys.get("auth"))
     if auth is None or len(auth) != 16:
         raise SubscriptionProblem("The auth secret must be 16 bytes in base64url.")
-    return _b64url(p256dh), _b64url(auth)
+    return b64url(p256dh), b64url(auth)
 
 
 def parse_subscription(data, *, allow_local: bool = False, extra_domains: tuple[str, ...] = ()) -> SubscriptionInfo:

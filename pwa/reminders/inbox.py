@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from models import Client, Message, Person, PushSubscription, ReminderChoice
+from models import Client, Message, Person
 from pwa.clock import utcnow
+from pwa.reminders.plan import pushable_choice
 
 # The newest messages a page shows; older ones are rarely wanted on a phone.
 PAGE_SIZE = 100
@@ -82,13 +83,8 @@ def will_be_notified(session: Session, client: Client) -> bool:
     """True when a message now would also be pushed to the client's phone: they have a phone
     and saved reminder choices with trainer messages (and reminders as a whole) on. The same
     rule as plan.queue_message_alert."""
-    if client.person_id is None:
-        return False
-    choice = session.exec(select(ReminderChoice).where(ReminderChoice.client_id == client.id)).first()
-    if choice is None or not (choice.enabled and choice.trainer_messages):
-        return False
-    has_phone = session.exec(select(PushSubscription.id).where(PushSubscription.person_id == client.person_id))
-    return has_phone.first() is not None
+    choice = pushable_choice(session, client)
+    return choice is not None and choice.enabled and choice.trainer_messages
 
 
 def lock_client(session: Session, client: Client) -> None:

@@ -111,18 +111,25 @@ def _insert_new(session: Session, rows: list[dict]) -> int:
     return added
 
 
-def queue_message_alert(session: Session, message: Message, now: datetime | None = None) -> Notification | None:
-    """Plan the "You have a new message" push for a trainer's message, in the caller's
-    transaction. None when the client has no phone, turned trainer messages off or all off
-    (a client who never opened the reminders page has no choice row, and so no phone either)."""
-    client = session.get(Client, message.client_id)
-    if client is None or client.person_id is None:
+def pushable_choice(session: Session, client: Client) -> ReminderChoice | None:
+    """The client's reminder choice when a push could reach them at all: they have a login,
+    saved choices and at least one phone. None otherwise."""
+    if client.person_id is None:
         return None
     choice = _choice_of(session, client.id)
     if choice is None:
         return None
     has_phone = session.scalar(select(func.count()).where(PushSubscription.person_id == client.person_id))
-    if not has_phone:
+    return choice if has_phone else None
+
+
+def queue_message_alert(session: Session, message: Message, now: datetime | None = None) -> Notification | None:
+    """Plan the "You have a new message" push for a trainer's message, in the caller's
+    transaction. None when the client has no phone, turned trainer messages off or all off
+    (a client who never opened the reminders page has no choice row, and so no phone either)."""
+    client = session.get(Client, message.client_id)
+    choice = pushable_choice(session, client) if client else None
+    if choice is None:
         return None
     if message.id is None:
         session.flush()  # the key needs the message's id
