@@ -229,7 +229,7 @@ def test_a_push_reaches_the_service_worker_and_shows_no_health_data(app, live_se
         return page.evaluate(
             """async (tag) => {
                 const registration = await navigator.serviceWorker.ready;
-                for (let tries = 0; tries < 200; tries += 1) {
+                for (let tries = 0; tries < 100; tries += 1) {
                     const found = (await registration.getNotifications()).filter((n) => n.tag === tag);
                     if (found.length) {
                         return found.map((n) => ({
@@ -243,16 +243,26 @@ def test_a_push_reaches_the_service_worker_and_shows_no_health_data(app, live_se
             tag,
         )
 
-    deliver(json.dumps(payload))
-    assert shown("n41") == [
+    def deliver_and_show(data: str, tag: str) -> list[dict]:
+        """Under load DevTools can hand a push to a worker that is still starting and drop it:
+        deliver again (at most three times) until it shows; a repeat with the same tag replaces it."""
+        for _ in range(3):
+            deliver(data)
+            found = shown(tag)
+            if found:
+                return found
+        return []
+
+    assert deliver_and_show(json.dumps(payload), "n41") == [
         {"title": "Health Trainer", "body": "Time to fill in your diary", "tag": "n41", "url": "/today"}
     ]
 
     # Unreadable data still shows a reminder, and a link to another site is never followed.
-    deliver("not json")
-    assert shown("") == [{"title": "Health Trainer", "body": "You have a new reminder", "tag": "", "url": "/"}]
-    deliver(json.dumps({**payload, "body": "You have a new message", "url": "https://evil.example/x", "tag": "n42"}))
-    assert shown("n42")[0]["url"] == "/"
+    assert deliver_and_show("not json", "") == [
+        {"title": "Health Trainer", "body": "You have a new reminder", "tag": "", "url": "/"}
+    ]
+    evil = {**payload, "body": "You have a new message", "url": "https://evil.example/x", "tag": "n42"}
+    assert deliver_and_show(json.dumps(evil), "n42")[0]["url"] == "/"
 
 
 def test_choices_form_works_without_javascript(app, live_server, no_js_page, db_session, world, keys):

@@ -32,10 +32,10 @@ SUBJECT = "mailto:reminders@example.org"
 DIARY_PUSH = {"title": "Health Trainer", "body": "Time to fill in your diary", "url": "/today"}
 MESSAGE_PUSH = {"title": "Health Trainer", "body": "You have a new message", "url": "/messages"}
 
-# The notifications the service worker shows with one tag, polled in the page (up to 10 s).
+# The notifications the service worker shows with one tag, polled in the page (up to 5 s).
 SHOWN_WITH_TAG = """async (tag) => {
     const registration = await navigator.serviceWorker.ready;
-    for (let tries = 0; tries < 200; tries += 1) {
+    for (let tries = 0; tries < 100; tries += 1) {
         const found = (await registration.getNotifications()).filter((n) => n.tag === tag);
         if (found.length) {
             return found.map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url }));
@@ -97,6 +97,17 @@ class ServiceWorkerPushes:
 
     def shown(self, tag: str) -> list[dict]:
         return self.page.evaluate(SHOWN_WITH_TAG, tag)
+
+    def deliver_and_show(self, data: bytes, tag: str) -> list[dict]:
+        """Deliver the push and return what the worker shows with this tag. Under load DevTools
+        can hand a push to a worker that is still starting and drop it, so it is delivered again
+        (at most three times) until something shows; a repeat with the same tag replaces it."""
+        for _ in range(3):
+            self.deliver(data)
+            found = self.shown(tag)
+            if found:
+                return found
+        return []
 
 
 def at_london(day: date, clock: str) -> str:
@@ -179,8 +190,9 @@ def test_the_7pm_diary_reminder_and_a_trainers_well_done_reach_the_phone(
 
     # 3. The phone shows it (the push service would hand the service worker these bytes).
     worker = ServiceWorkerPushes(context, page, base)
-    worker.deliver(phone.decrypt(push.body))
-    assert worker.shown(f"n{reminder.id}") == [{**DIARY_PUSH, "tag": f"n{reminder.id}"}]
+    assert worker.deliver_and_show(phone.decrypt(push.body), f"n{reminder.id}") == [
+        {**DIARY_PUSH, "tag": f"n{reminder.id}"}
+    ]
 
     # 4. The next day Casey logs their mood at lunchtime through the diary form: no reminder at 7 pm.
     page.goto(f"{base}/diary/add/mood?day={logged_day.isoformat()}")
@@ -238,8 +250,7 @@ def test_the_7pm_diary_reminder_and_a_trainers_well_done_reach_the_phone(
         assert secret not in text, f"{secret!r} would show on the lock screen: {text}"
 
     # What the lock screen shows: the plain line, nothing else.
-    worker.deliver(plain)
-    [shown] = worker.shown(f"n{alert.id}")
+    [shown] = worker.deliver_and_show(plain, f"n{alert.id}")
     assert shown == {**MESSAGE_PUSH, "tag": f"n{alert.id}"}
 
     # 6. Tapping it opens Messages, where the words are.
