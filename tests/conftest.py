@@ -20,6 +20,7 @@ import models
 from pwa import create_app
 from pwa.cli import upgrade_database
 from pwa.db import make_engine, normalise_database_url
+from tests.push_service import start_push_service
 from tests.world import World, build_world
 
 TEST_SECRET_KEY = "test-secret-key-not-for-real-use"
@@ -100,6 +101,14 @@ def app(database_url, tmp_path):
     yield app
     app.extensions["db_engine"].dispose()
     empty_all_tables(database_url)
+
+
+@pytest.fixture
+def push_service():
+    """A stand-in push service on 127.0.0.1 (tests/push_service.py) for pywebpush to send to."""
+    service = start_push_service()
+    yield service
+    service.close()
 
 
 @pytest.fixture

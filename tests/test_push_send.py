@@ -22,13 +22,6 @@ SUBJECT = "mailto:reminders@example.org"
 
 
 @pytest.fixture
-def push_service():
-    service = start_push_service()
-    yield service
-    service.close()
-
-
-@pytest.fixture
 def keys(app):
     return generate_keys(app)
 

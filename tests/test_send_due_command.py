@@ -10,16 +10,9 @@ from sqlmodel import select
 
 from models import Notification, PushDelivery, ReminderChoice
 from pwa.reminders.vapid import generate_keys, key_file, load_keys, raw_private_key
-from tests.push_service import check_vapid, start_push_service
+from tests.push_service import check_vapid
 
 SUBJECT = "mailto:reminders@example.org"
-
-
-@pytest.fixture
-def push_service():
-    service = start_push_service()
-    yield service
-    service.close()
 
 
 @pytest.fixture

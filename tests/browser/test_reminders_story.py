@@ -26,7 +26,7 @@ from pwa.reminders import vapid
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import log_in, wait_for_controlling_worker
 from tests.browser.test_reminders import FAKE_PUSH_MANAGER
-from tests.push_service import TestPhone, check_vapid, start_push_service
+from tests.push_service import TestPhone, check_vapid
 
 SUBJECT = "mailto:reminders@example.org"
 DIARY_PUSH = {"title": "Health Trainer", "body": "Time to fill in your diary", "url": "/today"}
@@ -44,13 +44,6 @@ SHOWN_WITH_TAG = """async (tag) => {
     }
     return [];
 }"""
-
-
-@pytest.fixture
-def push_service():
-    service = start_push_service()
-    yield service
-    service.close()
 
 
 @pytest.fixture
